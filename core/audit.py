@@ -1,0 +1,40 @@
+"""The one way services write the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from core.context import current_client_ip, current_request_id
+from core.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    target: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event: who (actor), what (action on the target), from where, and the
+    before/after state. Call it inside the service's transaction so the event commits with
+    the change it describes."""
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    if object_type is None or object_id is None:
+        raise ValueError("audit_record needs a target or an object_type and object_id")
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip=current_client_ip(),
+        request_id=current_request_id() or "",
+        before=before,
+        after=after,
+    )

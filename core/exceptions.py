@@ -1,0 +1,161 @@
+"""Domain exceptions and the one DRF exception handler that renders the API error envelope.
+
+Every error the API returns has the shape
+``{"error": {"code": ..., "message": ..., "fields": {...}}}`` (API.md, Conventions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import status
+from rest_framework.response import Response
+
+from core.context import current_request_id
+
+log = structlog.get_logger(__name__)
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. Rendered as the API envelope."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    code: str = "domain_error"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.fields = fields or {}
+
+
+class ValidationError(DomainError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "validation_error"
+
+
+class NotFoundError(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
+class PermissionDeniedError(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
+class InvalidStateError(DomainError):
+    """The object is in the wrong state for the action (API.md: 409 invalid_state)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "invalid_state"
+
+
+class ConflictError(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class SubsidyRuleError(DomainError):
+    """A subsidy rule refuses the action (API.md: 422 with one of the listed codes)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+
+    def __init__(self, code: str, message: str, *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code=code, fields=fields)
+
+
+_DRF_CODES: dict[type[drf_exceptions.APIException], str] = {
+    drf_exceptions.ValidationError: "validation_error",
+    drf_exceptions.ParseError: "validation_error",
+    drf_exceptions.NotAuthenticated: "not_authenticated",
+    drf_exceptions.AuthenticationFailed: "not_authenticated",
+    drf_exceptions.PermissionDenied: "permission_denied",
+    drf_exceptions.NotFound: "not_found",
+    drf_exceptions.MethodNotAllowed: "method_not_allowed",
+    drf_exceptions.NotAcceptable: "not_acceptable",
+    drf_exceptions.UnsupportedMediaType: "unsupported_media_type",
+    drf_exceptions.Throttled: "throttled",
+}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _drf_message(exc: drf_exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, str):
+        return str(detail)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        return "The request is invalid; see fields."
+    return str(exc.default_detail)
+
+
+def _drf_fields(exc: drf_exceptions.APIException) -> dict[str, Any]:
+    if not isinstance(exc, drf_exceptions.ValidationError):
+        return {}
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _flatten(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _flatten(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_flatten(item) for item in value]
+    return str(value)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """Render every exception as the error envelope; unexpected ones as a 500 with a request id."""
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+
+    if isinstance(exc, drf_exceptions.APIException):
+        code = next(
+            (code for cls, code in _DRF_CODES.items() if isinstance(exc, cls)),
+            str(exc.default_code),
+        )
+        headers: dict[str, str] = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        if getattr(exc, "wait", None) is not None:
+            headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+        return Response(
+            error_body(code, _drf_message(exc), _drf_fields(exc)),
+            status=exc.status_code,
+            headers=headers,
+        )
+
+    request_id = current_request_id()
+    log.exception("api.unhandled_exception", request_id=request_id, exc_type=type(exc).__name__)
+    return server_error_response(request_id)
+
+
+def server_error_body(request_id: str | None) -> dict[str, Any]:
+    body = error_body(
+        "server_error",
+        "An unexpected error occurred. Quote the request id when reporting it.",
+        {"request_id": request_id} if request_id else {},
+    )
+    body["error"]["request_id"] = request_id
+    return body
+
+
+def server_error_response(request_id: str | None) -> Response:
+    return Response(server_error_body(request_id), status=status.HTTP_500_INTERNAL_SERVER_ERROR)

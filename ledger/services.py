@@ -1,0 +1,420 @@
+"""The ledger's write API: open accounts, create, post and void transfers, read balances.
+
+Every function must run inside the caller's transaction (it opens one if there is none).
+A refusal raises `LedgerError` with a stable `code`; callers translate it into their own
+domain error (for example `exceeds_credits` on a pool becomes `insufficient_budget`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.exceptions import DomainError
+from ledger.models import Account, Entry, Transfer
+
+MAX_AMOUNT = 2**63 - 1
+
+
+class LedgerError(DomainError):
+    status_code: int = 409
+    code = "ledger_error"
+
+
+@dataclass(frozen=True)
+class Balance:
+    debits_pending: int = 0
+    debits_posted: int = 0
+    credits_pending: int = 0
+    credits_posted: int = 0
+
+    @property
+    def credit_balance(self) -> int:
+        """Posted credits less posted debits: what a credit-normal account holds."""
+        return self.credits_posted - self.debits_posted
+
+    @property
+    def available(self) -> int:
+        """What a credit-normal account can still be debited: pending debits count against it."""
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+def account_open(
+    *,
+    ledger: str,
+    code: str,
+    currency: str = "CNY",
+    debits_must_not_exceed_credits: bool = False,
+    credits_must_not_exceed_debits: bool = False,
+    is_balance_cached: bool = True,
+) -> Account:
+    """Open an account, or return the one with this ledger and code if its flags agree."""
+    if debits_must_not_exceed_credits and credits_must_not_exceed_debits:
+        raise LedgerError("An account cannot carry both limit flags.", code="flags_are_exclusive")
+    fields = {
+        "currency": currency,
+        "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
+        "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
+        "is_balance_cached": is_balance_cached,
+    }
+    account, created = Account.objects.get_or_create(ledger=ledger, code=code, defaults=fields)
+    if not created and any(getattr(account, name) != value for name, value in fields.items()):
+        raise LedgerError(
+            f"Account {ledger}/{code} exists with different flags.",
+            code="account_exists_with_different_flags",
+        )
+    return account
+
+
+def transfer_create(
+    *,
+    id: uuid.UUID,
+    debit_account: Account,
+    credit_account: Account,
+    amount: int,
+    kind: str,
+    pending: bool = False,
+    metadata: dict[str, Any] | None = None,
+) -> Transfer:
+    """Move `amount` from the debit to the credit account, posted at once or held pending.
+
+    The id is the idempotency key: the same id with the same fields returns the existing
+    transfer; with other fields it raises `exists_with_different_fields`. A debit that would
+    take a limited account's debits (pending included) above its credits raises
+    `exceeds_credits` and writes nothing.
+    """
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise LedgerError("The amount must be an integer.", code="amount_must_be_integer")
+    if amount <= 0:
+        raise LedgerError("The amount must be positive.", code="amount_must_be_positive")
+    if amount > MAX_AMOUNT:
+        raise LedgerError("The amount overflows 64 bits.", code="amount_overflow")
+    if debit_account.pk == credit_account.pk:
+        raise LedgerError(
+            "Debit and credit accounts must differ.", code="accounts_must_be_different"
+        )
+    if debit_account.ledger != credit_account.ledger:
+        raise LedgerError("Both accounts must be in the same ledger.", code="ledger_mismatch")
+    if debit_account.currency != credit_account.currency:
+        raise LedgerError("Both accounts must have the same currency.", code="currency_mismatch")
+
+    transfer = Transfer(
+        id=id,
+        ledger=debit_account.ledger,
+        currency=debit_account.currency,
+        debit_account=debit_account,
+        credit_account=credit_account,
+        amount=amount,
+        kind=kind,
+        phase=Transfer.Phase.PENDING if pending else Transfer.Phase.SINGLE,
+        metadata=metadata or {},
+    )
+    counter = "pending" if pending else "posted"
+    with _transaction():
+        applied = _apply(
+            transfer,
+            debit_delta={f"debits_{counter}": amount},
+            credit_delta={f"credits_{counter}": amount},
+        )
+        if not _insert_unless_exists(transfer):
+            _undo(applied)
+            return _existing_or_raise(transfer)
+        _write_entries(
+            transfer,
+            pending_delta=amount if pending else 0,
+            posted_delta=0 if pending else amount,
+        )
+    return transfer
+
+
+def transfer_post(
+    *,
+    id: uuid.UUID,
+    pending_id: uuid.UUID,
+    amount: int | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Transfer:
+    """Post a pending transfer, in full (amount None) or in part; the remainder is released.
+
+    A pending transfer is posted or voided at most once.
+    """
+    return _resolve(
+        id=id, pending_id=pending_id, amount=amount, phase=Transfer.Phase.POST, metadata=metadata
+    )
+
+
+def transfer_void(
+    *, id: uuid.UUID, pending_id: uuid.UUID, metadata: dict[str, Any] | None = None
+) -> Transfer:
+    """Void a pending transfer, releasing all of it. At most once, like posting."""
+    return _resolve(
+        id=id, pending_id=pending_id, amount=0, phase=Transfer.Phase.VOID, metadata=metadata
+    )
+
+
+def _resolve(
+    *,
+    id: uuid.UUID,
+    pending_id: uuid.UUID,
+    amount: int | None,
+    phase: str,
+    metadata: dict[str, Any] | None,
+) -> Transfer:
+    with _transaction():
+        pending = (
+            Transfer.objects.select_related("debit_account", "credit_account")
+            .filter(pk=pending_id)
+            .first()
+        )
+        if pending is None:
+            raise LedgerError("No such pending transfer.", code="pending_transfer_not_found")
+        if pending.phase != Transfer.Phase.PENDING:
+            raise LedgerError("That transfer is not pending.", code="pending_transfer_not_pending")
+        if amount is None:
+            amount = pending.amount
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise LedgerError(
+                "The amount must be a non-negative integer.", code="amount_must_be_positive"
+            )
+        if amount > pending.amount:
+            raise LedgerError(
+                f"Cannot post {amount}: the pending transfer holds {pending.amount}.",
+                code="exceeds_pending_transfer_amount",
+            )
+        resolution = Transfer(
+            id=id,
+            ledger=pending.ledger,
+            currency=pending.currency,
+            debit_account=pending.debit_account,
+            credit_account=pending.credit_account,
+            amount=amount,
+            kind=pending.kind,
+            phase=phase,
+            pending=pending,
+            metadata=metadata or {},
+        )
+        # Resolving only lowers pending debits and credits, so no limit can refuse it: the
+        # insert comes first, and its unique `pending` column is the at-most-once gate.
+        if not _insert_unless_exists(resolution):
+            existing = Transfer.objects.filter(pk=id).first()
+            if existing is not None:
+                return _existing_or_raise(resolution, existing)
+            earlier = Transfer.objects.get(pending_id=pending_id)
+            outcome = "posted" if earlier.phase == Transfer.Phase.POST else "voided"
+            raise LedgerError(
+                f"The pending transfer was already {outcome}.",
+                code=f"pending_transfer_already_{outcome}",
+            )
+        _apply(
+            resolution,
+            debit_delta={"debits_pending": -pending.amount, "debits_posted": amount},
+            credit_delta={"credits_pending": -pending.amount, "credits_posted": amount},
+        )
+        _write_entries(resolution, pending_delta=-pending.amount, posted_delta=amount)
+    return resolution
+
+
+def balances_of(accounts: Iterable[Account]) -> dict[uuid.UUID, Balance]:
+    """Current balances, from the cached counters or, for uncached accounts, from the entries."""
+    accounts = list(accounts)
+    result: dict[uuid.UUID, Balance] = {}
+    cached_ids = [a.pk for a in accounts if a.is_balance_cached]
+    for row in Account.objects.filter(pk__in=cached_ids).values(
+        "id", "debits_pending", "debits_posted", "credits_pending", "credits_posted"
+    ):
+        result[row["id"]] = Balance(
+            debits_pending=row["debits_pending"],
+            debits_posted=row["debits_posted"],
+            credits_pending=row["credits_pending"],
+            credits_posted=row["credits_posted"],
+        )
+    uncached_ids = [a.pk for a in accounts if not a.is_balance_cached]
+    if uncached_ids:
+        result.update(entry_balances(Entry.objects.filter(account_id__in=uncached_ids)))
+    return result
+
+
+def entry_balances(entries: Any) -> dict[uuid.UUID, Balance]:
+    """Sum a queryset of entries into balances per account."""
+    zero = 0
+    rows = entries.values("account_id").annotate(
+        debits_pending=Coalesce(Sum("pending_delta", filter=Q(side=Entry.Side.DEBIT)), zero),
+        debits_posted=Coalesce(Sum("posted_delta", filter=Q(side=Entry.Side.DEBIT)), zero),
+        credits_pending=Coalesce(Sum("pending_delta", filter=Q(side=Entry.Side.CREDIT)), zero),
+        credits_posted=Coalesce(Sum("posted_delta", filter=Q(side=Entry.Side.CREDIT)), zero),
+    )
+    return {
+        row["account_id"]: Balance(
+            debits_pending=row["debits_pending"],
+            debits_posted=row["debits_posted"],
+            credits_pending=row["credits_pending"],
+            credits_posted=row["credits_posted"],
+        )
+        for row in rows
+    }
+
+
+def pending_transfer_state(transfer: Transfer) -> str:
+    """`pending`, `posted` or `voided` for a pending transfer; `posted` for a single-phase one."""
+    if transfer.phase == Transfer.Phase.SINGLE:
+        return "posted"
+    resolution = (
+        Transfer.objects.filter(pending_id=transfer.pk).values_list("phase", flat=True).first()
+    )
+    return {None: "pending", "post": "posted", "void": "voided"}[resolution]
+
+
+# --- internals --------------------------------------------------------------------------
+
+
+def _insert_unless_exists(transfer: Transfer) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: True if this call wrote the row.
+
+    A concurrent insert of the same id (or of a second resolution of the same pending
+    transfer) waits for the first to commit and then writes nothing.
+    """
+    meta = Transfer._meta
+    quote = connection.ops.quote_name
+    fields = meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    params = [
+        field.get_db_prep_save(field.pre_save(transfer, add=True), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
+            params,
+        )
+        return cursor.fetchone() is not None
+
+
+_COMPARED_FIELDS = (
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "kind",
+    "phase",
+    "pending_id",
+    "ledger",
+)
+
+
+def _existing_or_raise(wanted: Transfer, existing: Transfer | None = None) -> Transfer:
+    existing = existing or Transfer.objects.filter(pk=wanted.pk).first()
+    if existing is None:  # the conflict was on the pending column, handled by the caller
+        raise LedgerError(
+            "The transfer conflicts with another.", code="exists_with_different_fields"
+        )
+    if any(getattr(existing, name) != getattr(wanted, name) for name in _COMPARED_FIELDS):
+        raise LedgerError(
+            f"Transfer {wanted.pk} exists with different fields.",
+            code="exists_with_different_fields",
+        )
+    return existing
+
+
+def _transaction() -> Any:
+    """Join the caller's transaction, or open one. Never a savepoint: every refusal below is
+    raised before anything is written (or after what was written is undone), so the caller's
+    transaction stays usable and the hot path pays no SAVEPOINT round-trips."""
+    if connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
+
+
+_Applied = list[tuple[Account, dict[str, int]]]
+
+
+def _apply(
+    transfer: Transfer, *, debit_delta: dict[str, int], credit_delta: dict[str, int]
+) -> _Applied:
+    """Update both accounts' counters with conditional UPDATEs, in a fixed (id) order.
+
+    A limited account is only updated if the result stays within its limit: zero rows
+    updated means the limit refused it, and what was already applied is undone before
+    raising. The CHECK constraints are the backstop.
+    """
+    updates = [
+        (transfer.debit_account, debit_delta, Entry.Side.DEBIT),
+        (transfer.credit_account, credit_delta, Entry.Side.CREDIT),
+    ]
+    updates.sort(key=lambda item: str(item[0].pk))
+    applied: _Applied = []
+    for account, delta, side in updates:
+        if not account.is_balance_cached:
+            continue
+        condition = Q(pk=account.pk)
+        debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
+        if account.debits_must_not_exceed_credits and debit_increase > 0:
+            condition &= Q(
+                credits_posted__gte=F("debits_posted") + F("debits_pending") + debit_increase
+            )
+        credit_increase = delta.get("credits_pending", 0) + delta.get("credits_posted", 0)
+        if account.credits_must_not_exceed_debits and credit_increase > 0:
+            condition &= Q(
+                debits_posted__gte=F("credits_posted") + F("credits_pending") + credit_increase
+            )
+        updated = Account.objects.filter(condition).update(
+            **{name: F(name) + value for name, value in delta.items()}
+        )
+        if updated != 1:
+            _undo(applied)
+            existing = Transfer.objects.filter(pk=transfer.pk).first()
+            if existing is not None:  # a replay of a transfer that was accepted before
+                return _existing_or_raise_as_applied(transfer, existing)
+            code = "exceeds_credits" if side == Entry.Side.DEBIT else "exceeds_debits"
+            raise LedgerError(
+                f"The transfer would take {account.code} over its limit.",
+                code=code,
+                fields={"account": account.code},
+            )
+        applied.append((account, delta))
+    return applied
+
+
+def _existing_or_raise_as_applied(wanted: Transfer, existing: Transfer) -> _Applied:
+    _existing_or_raise(wanted, existing)
+    return []  # nothing applied: the caller's insert will find the existing row
+
+
+def _undo(applied: _Applied) -> None:
+    for account, delta in applied:
+        Account.objects.filter(pk=account.pk).update(
+            **{name: F(name) - value for name, value in delta.items()}
+        )
+
+
+def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> None:
+    now = transfer.created_at or timezone.now()
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                transfer=transfer,
+                account_id=transfer.debit_account_id,
+                ledger=transfer.ledger,
+                side=Entry.Side.DEBIT,
+                pending_delta=pending_delta,
+                posted_delta=posted_delta,
+                created_at=now,
+            ),
+            Entry(
+                transfer=transfer,
+                account_id=transfer.credit_account_id,
+                ledger=transfer.ledger,
+                side=Entry.Side.CREDIT,
+                pending_delta=pending_delta,
+                posted_delta=posted_delta,
+                created_at=now,
+            ),
+        ]
+    )
