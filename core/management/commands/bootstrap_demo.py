@@ -1,0 +1,40 @@
+"""First-start set-up for `make run` and docker compose: a demo admin and staff logins.
+
+Idempotent: running it again changes nothing and prints the same logins.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import staff_create
+
+DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - a documented demo login, printed on start
+ADMIN_EMAIL = "admin@example.com"
+STAFF = [
+    ("officer@example.com", Role.PROGRAMME_OFFICER),
+    ("finance1@example.com", Role.FINANCE_OFFICER),
+    ("finance2@example.com", Role.FINANCE_OFFICER),
+    ("auditor@example.com", Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo admin and staff users (idempotent) and print their logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            if not User.objects.filter(email=ADMIN_EMAIL).exists():
+                User.objects.create_superuser(email=ADMIN_EMAIL, password=DEMO_PASSWORD)
+            for email, role in STAFF:
+                staff_create(email=email, password=DEMO_PASSWORD, role=role)
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(f"  Django admin  http://127.0.0.1:8000/admin/  {ADMIN_EMAIL}")
+        for email, role in STAFF:
+            self.stdout.write(f"  {role:<18}  {email}")
+        self.stdout.write("API docs: http://127.0.0.1:8000/api/docs/")
+        self.stdout.write("")
