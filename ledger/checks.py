@@ -99,8 +99,19 @@ def ledger_check(ledger: str | None = None) -> CheckReport:
             credit_posted=Coalesce(
                 Sum("entries__posted_delta", filter=Q(entries__side="credit")), 0
             ),
+            debit_pending=Coalesce(
+                Sum("entries__pending_delta", filter=Q(entries__side="debit")), 0
+            ),
+            credit_pending=Coalesce(
+                Sum("entries__pending_delta", filter=Q(entries__side="credit")), 0
+            ),
         )
-        .exclude(debit_entries=1, credit_entries=1, debit_posted=F("credit_posted"))
+        .exclude(
+            debit_entries=1,
+            credit_entries=1,
+            debit_posted=F("credit_posted"),
+            debit_pending=F("credit_pending"),
+        )
         .values_list("id", flat=True)[:20]
     )
     for transfer_id in unbalanced:

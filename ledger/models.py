@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 
@@ -40,14 +41,24 @@ class Account(models.Model):
                 & Q(credits_posted__gte=0),
                 name="ledger_account_counters_non_negative",
             ),
+            # Written as differences, never sums: with every counter in [0, 2**63 - 1] a
+            # difference cannot overflow a bigint, so the check itself never raises.
             models.CheckConstraint(
                 condition=Q(debits_must_not_exceed_credits=False)
-                | Q(credits_posted__gte=F("debits_posted") + F("debits_pending")),
+                | Q(
+                    GreaterThanOrEqual(
+                        F("credits_posted") - F("debits_posted"), F("debits_pending")
+                    )
+                ),
                 name="ledger_account_debits_must_not_exceed_credits",
             ),
             models.CheckConstraint(
                 condition=Q(credits_must_not_exceed_debits=False)
-                | Q(debits_posted__gte=F("credits_posted") + F("credits_pending")),
+                | Q(
+                    GreaterThanOrEqual(
+                        F("debits_posted") - F("credits_posted"), F("credits_pending")
+                    )
+                ),
                 name="ledger_account_credits_must_not_exceed_debits",
             ),
             models.CheckConstraint(

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from core.exceptions import DomainError
@@ -238,6 +239,7 @@ def balances_of(accounts: Iterable[Account]) -> dict[uuid.UUID, Balance]:
         )
     uncached_ids = [a.pk for a in accounts if not a.is_balance_cached]
     if uncached_ids:
+        result.update(dict.fromkeys(uncached_ids, Balance()))  # an account with no entries yet
         result.update(entry_balances(Entry.objects.filter(account_id__in=uncached_ids)))
     return result
 
@@ -353,18 +355,27 @@ def _apply(
     for account, delta, side in updates:
         if not account.is_balance_cached:
             continue
-        condition = Q(pk=account.pk)
+        conditions: list[Any] = [Q(pk=account.pk)]
         debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
+        # Differences, not sums, so that the condition cannot overflow a bigint.
         if account.debits_must_not_exceed_credits and debit_increase > 0:
-            condition &= Q(
-                credits_posted__gte=F("debits_posted") + F("debits_pending") + debit_increase
+            conditions.append(
+                GreaterThanOrEqual(
+                    F("credits_posted") - F("debits_posted") - F("debits_pending"), debit_increase
+                )
             )
         credit_increase = delta.get("credits_pending", 0) + delta.get("credits_posted", 0)
         if account.credits_must_not_exceed_debits and credit_increase > 0:
-            condition &= Q(
-                debits_posted__gte=F("credits_posted") + F("credits_pending") + credit_increase
+            conditions.append(
+                GreaterThanOrEqual(
+                    F("debits_posted") - F("credits_posted") - F("credits_pending"),
+                    credit_increase,
+                )
             )
-        updated = Account.objects.filter(condition).update(
+        for name, value in delta.items():
+            if value > 0:  # a counter may not pass 2**63 - 1: PostgreSQL would raise instead
+                conditions.append(Q(**{f"{name}__lte": MAX_AMOUNT - value}))
+        updated = Account.objects.filter(*conditions).update(
             **{name: F(name) + value for name, value in delta.items()}
         )
         if updated != 1:
@@ -372,14 +383,25 @@ def _apply(
             existing = Transfer.objects.filter(pk=transfer.pk).first()
             if existing is not None:  # a replay of a transfer that was accepted before
                 return _existing_or_raise_as_applied(transfer, existing)
-            code = "exceeds_credits" if side == Entry.Side.DEBIT else "exceeds_debits"
-            raise LedgerError(
-                f"The transfer would take {account.code} over its limit.",
-                code=code,
-                fields={"account": account.code},
-            )
+            raise _refusal(account, delta, side)
         applied.append((account, delta))
     return applied
+
+
+def _refusal(account: Account, delta: dict[str, int], side: str) -> LedgerError:
+    """Why a conditional update matched no row: a counter overflow, or the account's limit."""
+    current = Account.objects.filter(pk=account.pk).values(*delta).first() or {}
+    if any(current.get(name, 0) + value > MAX_AMOUNT for name, value in delta.items()):
+        return LedgerError(
+            f"The transfer would overflow a counter of {account.code}.",
+            code="amount_overflow",
+            fields={"account": account.code},
+        )
+    return LedgerError(
+        f"The transfer would take {account.code} over its limit.",
+        code="exceeds_credits" if side == Entry.Side.DEBIT else "exceeds_debits",
+        fields={"account": account.code},
+    )
 
 
 def _existing_or_raise_as_applied(wanted: Transfer, existing: Transfer) -> _Applied:
