@@ -23,6 +23,14 @@ class OrganisationOutput(serializers.ModelSerializer[Organisation]):
         fields = ["id", "kind", "name", "credit_code", "legal_representative"]
 
 
+class RegisteredOrganisationOutput(serializers.ModelSerializer[Organisation]):
+    """The organisation as `POST /organisations/register` answers it (API.md, section 1)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "kind", "name", "credit_code"]
+
+
 class UserOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     email = serializers.EmailField()
@@ -45,7 +53,7 @@ class RegisterApi(BaseApi):
         admin_password = serializers.CharField(max_length=128, write_only=True)
 
     class OutputSerializer(serializers.Serializer[Any]):
-        organisation = OrganisationOutput()
+        organisation = RegisteredOrganisationOutput()
         user = UserOutput()
 
     serializer_class = InputSerializer

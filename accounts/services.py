@@ -49,7 +49,14 @@ def _new_user(*, email: str, password: str, field_prefix: str = "") -> User:
             fields={f"{field_prefix}email": ["A user with this e-mail already exists."]},
         )
     _check_password(password, field=f"{field_prefix}password")
-    return User.objects.create_user(email=email, password=password)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password)
+    except IntegrityError as exc:  # a concurrent request took the e-mail after our check
+        raise ValidationError(
+            "A user with this e-mail already exists.",
+            fields={f"{field_prefix}email": ["A user with this e-mail already exists."]},
+        ) from exc
 
 
 def organisation_register(

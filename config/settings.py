@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "ledger",
+    "vouchers",
+    "providers",
+    "marketplace",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +115,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="subsidy@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request answers 401 rather than 403.
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -122,7 +125,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
@@ -131,6 +134,9 @@ REST_FRAMEWORK = {
         "login": env.str("THROTTLE_LOGIN", default="60/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Trust X-Forwarded-For only behind that many proxies; 0 keys throttles on REMOTE_ADDR,
+    # so a client cannot dodge the register throttle by sending its own header.
+    "NUM_PROXIES": env.int("DRF_NUM_PROXIES", default=0),
 }
 
 REST_KNOX = {
@@ -148,9 +154,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "core.money.Category.choices",
+        "OrderStatusEnum": "core.schema_enums.ORDER_STATUS",
+        "OfferingStatusEnum": "core.schema_enums.OFFERING_STATUS",
+        "VoucherStatusEnum": "core.schema_enums.VOUCHER_STATUS",
+        "DecisionStatusEnum": "core.schema_enums.DECISION_STATUS",
+        "AccreditationStatusEnum": "core.schema_enums.ACCREDITATION_STATUS",
+        "UnitEnum": "core.schema_enums.UNIT",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.strip_trailing_slashes",
+        "core.schema.add_error_responses",
     ],
 }
 
@@ -172,6 +188,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
+    "purge-expired-api-tokens": {
+        "task": "accounts.tasks.purge_expired_tokens",
+        "schedule": timedelta(hours=6),
+    },
+    "expire-vouchers": {
+        "task": "vouchers.tasks.expire_vouchers",
+        "schedule": timedelta(minutes=15),
+    },
+    "auto-confirm-orders": {
+        "task": "marketplace.tasks.auto_confirm_orders",
+        "schedule": timedelta(minutes=15),
+    },
+    "expire-unaccepted-orders": {
+        "task": "marketplace.tasks.expire_unaccepted_orders",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
@@ -188,6 +220,7 @@ _shared_processors: list[Any] = [
 ]
 structlog.configure(
     processors=[
+        structlog.stdlib.filter_by_level,  # drop filtered events before doing any work
         *_shared_processors,
         structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
     ],

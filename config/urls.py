@@ -1,15 +1,18 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("vouchers.urls")),
+    path("", include("providers.urls")),
+    path("", include("marketplace.urls")),
 ]
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    re_path(r"^healthz/?$", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

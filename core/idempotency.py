@@ -18,11 +18,12 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,11 +87,9 @@ def request_fingerprint(request: Request) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode() if request.method else b"")
     digest.update(b"\0" + request.path.encode() + b"\0")
-    try:
-        data = request.data
-    except Exception:  # unparseable body: fingerprint the raw bytes
-        digest.update(request._request.body)
-        return digest.hexdigest()
+    # An unparseable body raises here (ParseError, UnsupportedMediaType): it must reach the
+    # client as such, because DRF answers any later `request.data` with an empty body.
+    data = request.data
     if hasattr(data, "lists"):
         canonical: dict[str, Any] = {}
         for name, values in data.lists():
@@ -114,7 +113,9 @@ def _claim(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyKey, bo
     expired_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     for _attempt in range(2):
         try:
-            with transaction.atomic():
+            # In autocommit (a normal request) the INSERT commits on its own, so a concurrent
+            # duplicate sees the key at once; inside a transaction (tests), use a savepoint.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 return (
                     IdempotencyKey.objects.create(
                         user=user, key=key, request_fingerprint=fingerprint

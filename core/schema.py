@@ -27,3 +27,131 @@ def strip_trailing_slashes(result: dict[str, Any], **kwargs: Any) -> dict[str, A
         (path.rstrip("/") if path != "/" else path): item for path, item in result["paths"].items()
     }
     return result
+
+
+ERROR_ENVELOPE = "ErrorEnvelope"
+
+ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The one error envelope every error answers with (API.md, Conventions).",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "example": "validation_error"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "Which input was wrong, keyed by field name.",
+                },
+                "request_id": {"type": "string", "nullable": True},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+
+_ERROR_DESCRIPTIONS = {
+    "400": "Malformed or invalid input: `validation_error`, and `fields` says which.",
+    "401": "Not authenticated: `not_authenticated`.",
+    "403": "Wrong role for this action: `permission_denied`.",
+    "404": "Missing, or belongs to another tenant: `not_found`.",
+    "409": (
+        "Wrong state for this action, or an idempotency key conflict: `invalid_state`, "
+        "`idempotency_key_reused`, `idempotency_key_in_use`."
+    ),
+    "422": "A subsidy rule refuses it; `code` says which.",
+    "429": "Too many requests: `throttled`. `Retry-After` says when to try again.",
+}
+_UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_HTTP_METHODS = frozenset({"get", "head", "options", "trace", *_UNSAFE_METHODS})
+
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "Repeat the request safely: the same key, user and body replay the first response "
+        "with `Idempotent-Replayed: true`; the same key with another body answers 409."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+def _schema_path(path: str) -> str:
+    return path.rstrip("/") or "/"
+
+
+def _endpoint_handlers(generator: Any) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """(path, method) -> (view class, handler) for every endpoint the generator documented."""
+    handlers: dict[tuple[str, str], tuple[Any, Any]] = {}
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
+        view_class = getattr(callback, "cls", None)
+        if view_class is None:
+            continue
+        action = (getattr(callback, "actions", None) or {}).get(method.lower(), method.lower())
+        handlers[(_schema_path(path), method.lower())] = (
+            view_class,
+            getattr(view_class, action, None),
+        )
+    return handlers
+
+
+def _takes_credentials(operation: dict[str, Any], result: dict[str, Any]) -> bool:
+    """Whether the operation accepts credentials (and so can refuse them): `[{}]` is public."""
+    security = operation.get("security", result.get("security"))
+    if security is None:
+        return True  # no word either way: the default permission is IsAuthenticated
+    return any(requirement for requirement in security)
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any = None, **kwargs: Any
+) -> dict[str, Any]:
+    """Document the error envelope on every operation, so the schema tells the truth.
+
+    - 400 and 404 on every operation;
+    - 401 and 403 on every operation that takes credentials;
+    - 409 and 422 on every unsafe method (state conflicts, idempotency keys, subsidy rules);
+    - 429 on throttled views;
+    - the `Idempotency-Key` header on `@idempotent` handlers.
+
+    Responses an operation documents itself are kept.
+    """
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})[ERROR_ENVELOPE] = ERROR_ENVELOPE_SCHEMA
+    handlers = _endpoint_handlers(generator)
+    reference = {"$ref": f"#/components/schemas/{ERROR_ENVELOPE}"}
+
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            view_class, handler = handlers.get((path, method), (None, None))
+            codes = ["400", "404"]
+            if _takes_credentials(operation, result):
+                codes += ["401", "403"]
+            if method in _UNSAFE_METHODS:
+                codes += ["409", "422"]
+            if view_class is not None and getattr(view_class, "throttle_classes", None):
+                codes.append("429")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(
+                    code,
+                    {
+                        "description": _ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+            operation["responses"] = dict(sorted(responses.items()))
+            if getattr(handler, "is_idempotent", False):
+                parameters = operation.setdefault("parameters", [])
+                if not any(
+                    p.get("in") == "header" and p.get("name") == IDEMPOTENCY_KEY_PARAMETER["name"]
+                    for p in parameters
+                ):
+                    parameters.append(dict(IDEMPOTENCY_KEY_PARAMETER))
+    return result

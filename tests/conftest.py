@@ -10,6 +10,43 @@ from config.celery import app as celery_app
 from ledger.checks import ledger_check
 from tests import factories
 
+# Append-only tables (core.db.append_only) refuse TRUNCATE, which is how a transactional test
+# (`django_db(transaction=True)`) empties the database afterwards. Only that flush may bypass
+# the triggers: it disables them, truncates and re-enables them in one transaction.
+_APPEND_ONLY_TRUNCATE_TRIGGERS = """
+DO $$
+DECLARE row record;
+BEGIN
+    FOR row IN
+        SELECT tgrelid::regclass AS table_name, tgname FROM pg_trigger
+        WHERE tgname LIKE '%append_only_truncate'
+    LOOP
+        EXECUTE format('ALTER TABLE %s {action} TRIGGER %I', row.table_name, row.tgname);
+    END LOOP;
+END $$;
+"""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_append_only_tables() -> Iterator[None]:
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: DatabaseOperations, *args: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, *args, **kwargs)
+        if not statements:
+            return statements
+        return [
+            _APPEND_ONLY_TRUNCATE_TRIGGERS.format(action="DISABLE"),
+            *statements,
+            _APPEND_ONLY_TRUNCATE_TRIGGERS.format(action="ENABLE"),
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
