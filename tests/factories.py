@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -11,6 +14,14 @@ from stdnum.cn import uscc
 
 from accounts.models import Affiliation, Membership, Organisation, User
 from accounts.roles import Role
+from core.ids import stable_id
+from core.money import Category
+from ledger import services as ledger
+from marketplace import services as marketplace
+from marketplace.models import Offering, Order, Unit
+from providers.services import accreditation_request_approve, accreditation_request_submit
+from vouchers.models import BudgetPool, Programme, Voucher
+from vouchers.services import voucher_application_submit, voucher_issue
 
 _serial = itertools.count(1)
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -97,3 +108,146 @@ def user_with_role(role: str, organisation: Organisation | None = None) -> User:
         organisation = factory_class.create()
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+# --- programmes, vouchers, providers and orders -------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
+    """A programme made without a preset; give it pools with `BudgetPoolFactory`."""
+
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"TEST{n}")
+    name = factory.LazyAttribute(lambda o: f"Test programme {o.code}")
+    starts_on = dt.date(2025, 1, 1)
+    ends_on = dt.date(2027, 12, 31)
+    auto_grant = False
+
+
+class BudgetPoolFactory(factory.django.DjangoModelFactory[BudgetPool]):
+    """A pool with its limited ledger account `pool:<category>`, funded from the programme's
+    `funding` account through the ledger, exactly as `programme_seed` funds a preset's pools."""
+
+    class Meta:
+        model = BudgetPool
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    category = Category.COMPUTE
+    budget_fen = 1_000_000
+    rate_bps = 3000
+    firm_cap_fen = 500_000_000
+    account = factory.LazyAttribute(
+        lambda o: ledger.account_open(
+            ledger=o.programme.code,
+            code=f"pool:{o.category}",
+            currency=o.programme.currency,
+            debits_must_not_exceed_credits=True,
+        )
+    )
+
+    @factory.post_generation
+    def funded(pool: BudgetPool, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create or pool.budget_fen == 0:
+            return
+        programme = pool.programme
+        funding = ledger.account_open(
+            ledger=programme.code, code="funding", currency=programme.currency
+        )
+        ledger.transfer_create(
+            id=stable_id(programme.code, "funding", pool.category),
+            debit_account=funding,
+            credit_account=pool.account,
+            amount=pool.budget_fen,
+            kind="pool_funding",
+        )
+
+
+def accredited_provider_admin(
+    programme: Programme,
+    categories: Iterable[str] = (Category.COMPUTE,),
+    *,
+    officer: User | None = None,
+    organisation: Organisation | None = None,
+) -> User:
+    """A provider admin whose provider is accredited in `categories`, through the services."""
+    admin = user_with_role(Role.PROVIDER_ADMIN, organisation)
+    request = accreditation_request_submit(
+        actor=admin, programme=programme, categories=list(categories)
+    )
+    accreditation_request_approve(
+        request=request, actor=officer or user_with_role(Role.PROGRAMME_OFFICER)
+    )
+    return admin
+
+
+def issued_voucher(
+    programme: Programme,
+    category: str = Category.COMPUTE,
+    requested_fen: int = 100_000,
+    *,
+    approved_fen: int | None = None,
+    firm_admin: User | None = None,
+    officer: User | None = None,
+) -> Voucher:
+    """A voucher applied for by a firm admin and issued by a programme officer (or granted at
+    once in an `auto_grant` programme), through the services. `voucher.application.applied_by`
+    is the firm admin."""
+    firm_admin = firm_admin or user_with_role(Role.FIRM_ADMIN)
+    application = voucher_application_submit(
+        actor=firm_admin,
+        programme=programme,
+        category=category,
+        requested_fen=requested_fen,
+        justification="Training a model",
+    )
+    if programme.auto_grant:
+        return Voucher.objects.get(application=application)
+    return voucher_issue(
+        application=application,
+        approved_fen=approved_fen,
+        actor=officer or user_with_role(Role.PROGRAMME_OFFICER),
+    )
+
+
+def listed_offering(
+    provider_admin: User,
+    programme: Programme,
+    category: str = Category.COMPUTE,
+    *,
+    unit_price_fen: int = 2000,
+    unit: str = Unit.GPU_HOUR,
+    name: str = "A100 hour",
+) -> Offering:
+    return marketplace.offering_create(
+        actor=provider_admin,
+        programme=programme,
+        category=category,
+        name=name,
+        unit=unit,
+        unit_price_fen=unit_price_fen,
+    )
+
+
+def placed_order(offering: Offering, voucher: Voucher, quantity: str) -> Order:
+    """An order by the voucher's firm admin (pending_provider), with the subsidy held."""
+    return marketplace.order_place(
+        actor=voucher.application.applied_by,
+        offering_id=offering.pk,
+        quantity=Decimal(quantity),
+        voucher_id=voucher.pk,
+    )
+
+
+def delivered_order(order: Order, provider_admin: User, delivered: str) -> Order:
+    """Accept the order, deliver `delivered` of it and complete it (awaiting_confirmation)."""
+    marketplace.order_accept(actor=provider_admin, order_id=order.pk)
+    marketplace.delivery_report(
+        actor=provider_admin,
+        order_id=order.pk,
+        quantity=Decimal(delivered),
+        invoice_number=f"FP-{str(order.pk)[:8]}",
+    )
+    return marketplace.order_complete(actor=provider_admin, order_id=order.pk)

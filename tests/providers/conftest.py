@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accounts.models import User
+from accounts.roles import Role
+from core.models import AuditEvent
+from ledger.models import Account, Entry, Transfer
+from marketplace.models import Offering, Order
+from providers.models import Accreditation, AccreditationRequest, BankAccount
+from tests.factories import user_with_role
+from vouchers.models import Programme, Voucher
+from vouchers.services import programme_seed
+
+# Inside both presets' periods; the clock stands still unless a test moves it.
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _programme_clock(time_machine: Any) -> None:
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def sh2025(db: None) -> Programme:
+    programme, _ = programme_seed(preset="shanghai-2025", code="SH2025")
+    return programme
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    return user_with_role(Role.PROGRAMME_OFFICER)
+
+
+_COUNTED = (
+    AccreditationRequest,
+    Accreditation,
+    BankAccount,
+    Offering,
+    Order,
+    Voucher,
+    Account,
+    Transfer,
+    Entry,
+    AuditEvent,
+)
+
+
+def _db_state() -> dict[str, Any]:
+    """Everything a refused request must leave untouched."""
+    return {
+        "rows": {model.__name__: model.objects.count() for model in _COUNTED},
+        "requests": sorted(
+            (str(pk), status, reason)
+            for pk, status, reason in AccreditationRequest.objects.values_list(
+                "id", "status", "reason"
+            )
+        ),
+        "accreditations": sorted(
+            (str(pk), status) for pk, status in Accreditation.objects.values_list("id", "status")
+        ),
+        "offerings": sorted(
+            (str(pk), status) for pk, status in Offering.objects.values_list("id", "status")
+        ),
+        "bank_accounts": sorted(
+            BankAccount.objects.values_list("account_name", "account_number", "bank_name")
+        ),
+        "balances": sorted(
+            Account.objects.values_list(
+                "ledger",
+                "code",
+                "debits_pending",
+                "debits_posted",
+                "credits_pending",
+                "credits_posted",
+            )
+        ),
+    }
+
+
+@pytest.fixture
+def db_state(db: None) -> Callable[[], dict[str, Any]]:
+    return _db_state

@@ -1,0 +1,549 @@
+"""Programmes, voucher issue and revocation, and the subsidy holds orders place on vouchers.
+
+The budget is committed when a voucher is issued: a posted ledger transfer
+`pool:<category>` -> `voucher:<id>`. The pool account's limit flag makes over-commitment
+impossible, even when approvals race (DESIGN.md 2, step 2).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from core.audit import audit_record
+from core.exceptions import (
+    InvalidStateError,
+    PermissionDeniedError,
+    SubsidyRuleError,
+    ValidationError,
+)
+from core.ids import human_code, stable_id
+from core.money import Category
+from ledger import services as ledger
+from ledger.models import Account
+from ledger.services import LedgerError
+from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher, VoucherApplication
+
+log = structlog.get_logger(__name__)
+
+PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+def preset_names() -> list[str]:
+    return sorted(path.stem for path in PRESETS_DIR.glob("*.json"))
+
+
+def preset_load(name: str) -> dict[str, Any]:
+    path = PRESETS_DIR / f"{name}.json"
+    if name not in preset_names():
+        raise ValidationError(
+            f"Unknown preset {name!r}; known presets: {', '.join(preset_names())}.",
+            fields={"preset": ["Unknown preset."]},
+        )
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def programme_seed(
+    *, preset: str, code: str, name: str | None = None, actor: User | None = None
+) -> tuple[Programme, bool]:
+    """Create a programme from a preset and fund each pool through the ledger
+    (`funding` -> `pool:<category>`). Running it again changes nothing."""
+    data = preset_load(preset)
+    with transaction.atomic():
+        existing = Programme.objects.filter(code=code).first()
+        if existing is not None:
+            if existing.preset != preset:
+                raise ValidationError(
+                    f"Programme {code} exists from preset {existing.preset!r}, not {preset!r}.",
+                    fields={"code": ["Already exists with another preset."]},
+                )
+            return existing, False
+        programme = Programme.objects.create(
+            code=code,
+            name=name or data["name"],
+            currency=data.get("currency", "CNY"),
+            starts_on=dt.date.fromisoformat(data["starts_on"]),
+            ends_on=dt.date.fromisoformat(data["ends_on"]),
+            auto_grant=data.get("auto_grant", False),
+            dispute_window_days=data.get("dispute_window_days", 7),
+            voucher_validity_months=data.get("voucher_validity_months", 12),
+            unaccepted_order_expiry_days=data.get("unaccepted_order_expiry_days", 7),
+            preset=preset,
+        )
+        funding = ledger.account_open(ledger=code, code="funding", currency=programme.currency)
+        for pool_data in data["pools"]:
+            category = Category(pool_data["category"])
+            account = ledger.account_open(
+                ledger=code,
+                code=f"pool:{category}",
+                currency=programme.currency,
+                debits_must_not_exceed_credits=True,
+            )
+            BudgetPool.objects.create(
+                programme=programme,
+                category=category,
+                budget_fen=pool_data["budget_fen"],
+                rate_bps=pool_data["rate_bps"],
+                firm_cap_fen=pool_data["firm_cap_fen"],
+                account=account,
+            )
+            ledger.transfer_create(
+                id=stable_id(code, "funding", category),
+                debit_account=funding,
+                credit_account=account,
+                amount=pool_data["budget_fen"],
+                kind="pool_funding",
+            )
+        audit_record(
+            actor=actor,
+            action="programme.seeded",
+            target=programme,
+            after={"code": code, "preset": preset, "pools": data["pools"]},
+        )
+    log.info("programme.seeded", programme=code, preset=preset)
+    return programme, True
+
+
+def programme_today(programme: Programme) -> dt.date:
+    return timezone.now().astimezone(ZoneInfo(programme.time_zone)).date()
+
+
+def programme_require_open(programme: Programme) -> None:
+    today = programme_today(programme)
+    if not programme.starts_on <= today <= programme.ends_on:
+        raise InvalidStateError(
+            f"Programme {programme.code} runs from {programme.starts_on} to {programme.ends_on}."
+        )
+
+
+def pool_of(programme: Programme, category: str) -> BudgetPool:
+    pool = (
+        BudgetPool.objects.select_related("account")
+        .filter(programme=programme, category=category)
+        .first()
+    )
+    if pool is None:
+        raise ValidationError(
+            f"Programme {programme.code} has no {category} pool.",
+            fields={"category": [f"Not a category of {programme.code}."]},
+        )
+    return pool
+
+
+# --- voucher applications and vouchers ---------------------------------------------------
+
+
+def voucher_application_submit(
+    *, actor: User, programme: Programme, category: str, requested_fen: int, justification: str
+) -> VoucherApplication:
+    """A firm admin applies for a voucher. In an `auto_grant` programme it is approved at once,
+    within the rules (the pool must cover it)."""
+    firm = actor.organisation
+    if firm is None or firm.kind != Organisation.Kind.FIRM or not actor.has_role(Role.FIRM_ADMIN):
+        raise PermissionDeniedError("Only a firm admin may apply for vouchers.")
+    programme_require_open(programme)
+    pool = pool_of(programme, category)
+    if requested_fen > pool.firm_cap_fen:
+        raise ValidationError(
+            f"The request exceeds the yearly cap of {pool.firm_cap_fen} fen per firm.",
+            fields={"requested_fen": [f"At most {pool.firm_cap_fen}."]},
+        )
+    with transaction.atomic():
+        application = VoucherApplication.objects.create(
+            programme=programme,
+            firm=firm,
+            category=category,
+            requested_fen=requested_fen,
+            justification=justification,
+            applied_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="voucher_application.submitted",
+            target=application,
+            after={
+                "programme": programme.code,
+                "category": category,
+                "requested_fen": requested_fen,
+            },
+        )
+        if programme.auto_grant:
+            voucher_issue(application=application, approved_fen=requested_fen, actor=None)
+            application.refresh_from_db()
+    return application
+
+
+def voucher_issue(
+    *, application: VoucherApplication, approved_fen: int | None, actor: User | None
+) -> Voucher:
+    """Approve an application (possibly for less) and commit the face value from the pool:
+    a posted transfer `pool:<category>` -> `voucher:<id>`. A pool that cannot cover it
+    refuses with `insufficient_budget` (DESIGN.md 2, step 2)."""
+    with transaction.atomic():
+        application = (
+            VoucherApplication.objects.select_for_update()
+            .select_related("programme", "firm")
+            .get(pk=application.pk)
+        )
+        if application.status != VoucherApplication.Status.PENDING:
+            raise InvalidStateError(f"The application is already {application.status}.")
+        if approved_fen is None:
+            approved_fen = application.requested_fen
+        if not 0 < approved_fen <= application.requested_fen:
+            raise ValidationError(
+                "The approved amount must be positive and at most the requested amount.",
+                fields={"approved_fen": [f"Between 1 and {application.requested_fen}."]},
+            )
+        programme = application.programme
+        programme_require_open(programme)
+        pool = pool_of(programme, application.category)
+        now = timezone.now()
+        voucher_id = uuid.uuid4()
+        account = ledger.account_open(
+            ledger=programme.code,
+            code=f"voucher:{voucher_id}",
+            currency=programme.currency,
+            debits_must_not_exceed_credits=True,
+        )
+        try:
+            ledger.transfer_create(
+                id=stable_id("voucher-issue", application.pk),
+                debit_account=pool.account,
+                credit_account=account,
+                amount=approved_fen,
+                kind="voucher_issue",
+                metadata={"voucher": str(voucher_id), "application": str(application.pk)},
+            )
+        except LedgerError as exc:
+            if exc.code != "exceeds_credits":
+                raise
+            raise SubsidyRuleError(
+                "insufficient_budget",
+                f"The {application.category} pool of {programme.code} cannot cover "
+                f"{approved_fen} fen.",
+            ) from exc
+        voucher = Voucher.objects.create(
+            id=voucher_id,
+            code=human_code("V"),
+            programme=programme,
+            pool=pool,
+            firm=application.firm,
+            application=application,
+            category=application.category,
+            face_value_fen=approved_fen,
+            rate_bps=pool.rate_bps,
+            valid_from=now,
+            valid_until=_valid_until(programme, now),
+            account=account,
+        )
+        application.status = VoucherApplication.Status.APPROVED
+        application.approved_fen = approved_fen
+        application.decided_by = actor
+        application.decided_at = now
+        application.save(update_fields=["status", "approved_fen", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="voucher.issued",
+            target=voucher,
+            before={"application_status": "pending"},
+            after={
+                "application": str(application.pk),
+                "code": voucher.code,
+                "face_value_fen": approved_fen,
+                "valid_until": voucher.valid_until.isoformat(),
+            },
+        )
+    log.info("voucher.issued", voucher=str(voucher.pk), face_value_fen=approved_fen)
+    return voucher
+
+
+def voucher_application_reject(
+    *, application: VoucherApplication, reason: str, actor: User
+) -> VoucherApplication:
+    with transaction.atomic():
+        application = VoucherApplication.objects.select_for_update().get(pk=application.pk)
+        if application.status != VoucherApplication.Status.PENDING:
+            raise InvalidStateError(f"The application is already {application.status}.")
+        application.status = VoucherApplication.Status.REJECTED
+        application.reason = reason
+        application.decided_by = actor
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="voucher_application.rejected",
+            target=application,
+            before={"status": "pending"},
+            after={"status": "rejected", "reason": reason},
+        )
+    return application
+
+
+def voucher_revoke(*, voucher: Voucher, reason: str, actor: User) -> Voucher:
+    """Revoke a voucher: its free balance returns to the pool at once; open holds stay until
+    their orders resolve, and then their remainder returns too."""
+    with transaction.atomic():
+        voucher = _voucher_locked(voucher.pk)
+        if voucher.status != Voucher.Status.ACTIVE:
+            raise InvalidStateError(f"Voucher {voucher.code} is already {voucher.status}.")
+        voucher.status = Voucher.Status.REVOKED
+        voucher.reason = reason
+        voucher.save(update_fields=["status", "reason"])
+        returned = voucher_sweep(voucher=voucher)
+        audit_record(
+            actor=actor,
+            action="voucher.revoked",
+            target=voucher,
+            before={"status": "active"},
+            after={"status": "revoked", "reason": reason, "returned_fen": returned},
+        )
+    return voucher
+
+
+def voucher_expire(*, voucher_id: uuid.UUID, now: dt.datetime | None = None) -> bool:
+    """Expire one voucher past its validity, returning its free balance to the pool.
+    Idempotent: an already expired voucher, or one locked by another worker, is skipped."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        voucher = (
+            Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("pool__account", "account", "programme")
+            .filter(pk=voucher_id, status=Voucher.Status.ACTIVE, valid_until__lte=now)
+            .first()
+        )
+        if voucher is None:
+            return False
+        voucher.status = Voucher.Status.EXPIRED
+        voucher.save(update_fields=["status"])
+        returned = voucher_sweep(voucher=voucher)
+        audit_record(
+            actor=None,
+            action="voucher.expired",
+            target=voucher,
+            before={"status": "active"},
+            after={"status": "expired", "returned_fen": returned},
+        )
+    log.info("voucher.expired", voucher=str(voucher_id), returned_fen=returned)
+    return True
+
+
+def vouchers_expire_due(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
+    """Expire every active voucher whose validity has ended. Safe to run twice or at once."""
+    now = now or timezone.now()
+    expired = 0
+    ids = list(
+        Voucher.objects.filter(status=Voucher.Status.ACTIVE, valid_until__lte=now)
+        .order_by("valid_until")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    for voucher_id in ids:
+        expired += voucher_expire(voucher_id=voucher_id, now=now)
+    return expired
+
+
+def voucher_sweep(*, voucher: Voucher) -> int:
+    """Return a closed (expired or revoked) voucher's free balance to its pool.
+    The caller holds the voucher's row lock."""
+    if voucher.status == Voucher.Status.ACTIVE:
+        return 0
+    balance = ledger.balances_of([voucher.account])[voucher.account.pk]
+    free = balance.available
+    if free <= 0:
+        return 0
+    ledger.transfer_create(
+        id=uuid.uuid4(),
+        debit_account=voucher.account,
+        credit_account=voucher.pool.account,
+        amount=free,
+        kind="voucher_return",
+        metadata={"voucher": str(voucher.pk), "reason": voucher.status},
+    )
+    Voucher.objects.filter(pk=voucher.pk).update(returned_fen=F("returned_fen") + free)
+    voucher.returned_fen += free
+    return free
+
+
+def _voucher_locked(voucher_id: uuid.UUID) -> Voucher:
+    return (
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("account", "pool__account", "programme")
+        .get(pk=voucher_id)
+    )
+
+
+def _valid_until(programme: Programme, now: dt.datetime) -> dt.datetime:
+    """`voucher_validity_months` from now, but never past the programme's last day. Months
+    are counted on the programme's calendar (Asia/Shanghai), not UTC's."""
+    months = programme.voucher_validity_months
+    zone = ZoneInfo(programme.time_zone)
+    local = now.astimezone(zone)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    until = local.replace(year=year, month=month, day=day)
+    programme_end = dt.datetime.combine(
+        programme.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+    )
+    return min(until, programme_end)
+
+
+# --- subsidy holds (used by orders) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldQuote:
+    voucher: Voucher
+    cap: FirmCapUsage
+    subsidy_fen: int
+
+
+def hold_quote(
+    *,
+    voucher_id: uuid.UUID,
+    firm: Organisation,
+    programme: Programme,
+    category: str,
+    gross_fen: int,
+    now: dt.datetime,
+) -> HoldQuote:
+    """Lock the voucher and the firm's cap row, check the voucher's rules, and compute
+    `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`
+    (DESIGN.md 2, step 3). Raises the rule's 422 and writes nothing."""
+    voucher = (
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("account", "pool")
+        .filter(pk=voucher_id, firm=firm)
+        .first()
+    )
+    if voucher is None:
+        raise ValidationError("No such voucher.", fields={"voucher": ["No such voucher."]})
+    if voucher.status == Voucher.Status.REVOKED:
+        raise SubsidyRuleError("voucher_revoked", f"Voucher {voucher.code} was revoked.")
+    if voucher.status == Voucher.Status.EXPIRED or voucher.valid_until <= now:
+        raise SubsidyRuleError(
+            "voucher_expired",
+            f"Voucher {voucher.code} expired on "
+            f"{voucher.valid_until.astimezone(ZoneInfo(programme.time_zone)).date().isoformat()}.",
+        )
+    if voucher.category != category or voucher.programme_id != programme.pk:
+        raise SubsidyRuleError(
+            "category_mismatch",
+            f"Voucher {voucher.code} is for {voucher.category} in its programme; "
+            f"this offering is {category}.",
+        )
+    # Read the balance afresh now that the lock is held: the account joined above comes from
+    # the statement's snapshot, taken before any wait for the lock (READ COMMITTED), so it
+    # misses the holds of the orders that held the lock meanwhile.
+    available = ledger.balances_of([voucher.account])[voucher.account.pk].available
+    if available <= 0:
+        raise SubsidyRuleError(
+            "insufficient_budget", f"Voucher {voucher.code} has no free balance left."
+        )
+    cap = cap_row_locked(
+        firm=firm,
+        programme=programme,
+        category=category,
+        year=now.astimezone(ZoneInfo(programme.time_zone)).year,
+        cap_fen=voucher.pool.firm_cap_fen,
+    )
+    remaining = cap.cap_fen - cap.used_fen
+    if remaining <= 0:
+        raise SubsidyRuleError(
+            "firm_cap_reached",
+            f"The firm has reached its {cap.year} cap of {cap.cap_fen} fen in {category}.",
+        )
+    subsidy = min(gross_fen * voucher.rate_bps // 10_000, available, remaining)
+    return HoldQuote(voucher=voucher, cap=cap, subsidy_fen=subsidy)
+
+
+def cap_row_locked(
+    *, firm: Organisation, programme: Programme, category: str, year: int, cap_fen: int
+) -> FirmCapUsage:
+    rows = FirmCapUsage.objects.select_for_update().filter(
+        firm=firm, programme=programme, category=category, year=year
+    )
+    cap = rows.first()
+    if cap is None:
+        FirmCapUsage.objects.bulk_create(
+            [
+                FirmCapUsage(
+                    firm=firm, programme=programme, category=category, year=year, cap_fen=cap_fen
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        cap = rows.get()
+    return cap
+
+
+def hold_place(
+    *, quote: HoldQuote, hold_id: uuid.UUID, payable_account: Account, order_id: uuid.UUID
+) -> None:
+    """Hold the subsidy on the voucher (a pending transfer to the provider's payable) and
+    count it against the firm's cap."""
+    try:
+        ledger.transfer_create(
+            id=hold_id,
+            debit_account=quote.voucher.account,
+            credit_account=payable_account,
+            amount=quote.subsidy_fen,
+            kind="subsidy_hold",
+            pending=True,
+            metadata={"order": str(order_id), "voucher": str(quote.voucher.pk)},
+        )
+    except LedgerError as exc:
+        if exc.code != "exceeds_credits":
+            raise
+        raise SubsidyRuleError(
+            "insufficient_budget", f"Voucher {quote.voucher.code} cannot cover the subsidy."
+        ) from exc
+    FirmCapUsage.objects.filter(pk=quote.cap.pk).update(used_fen=F("used_fen") + quote.subsidy_fen)
+
+
+def hold_resolve(
+    *,
+    voucher: Voucher,
+    hold_id: uuid.UUID,
+    held_fen: int,
+    capture_fen: int,
+    firm_id: uuid.UUID,
+    programme_id: uuid.UUID,
+    category: str,
+    cap_year: int,
+) -> None:
+    """Post `capture_fen` of a hold (0 voids it); the rest goes back to the voucher and off
+    the firm's cap. On a closed voucher, what comes back returns to the pool.
+    The caller holds the voucher lock (`voucher_lock`, taken before the order's)."""
+    if capture_fen > 0:
+        ledger.transfer_post(
+            id=stable_id("hold-post", hold_id), pending_id=hold_id, amount=capture_fen
+        )
+    else:
+        ledger.transfer_void(id=stable_id("hold-void", hold_id), pending_id=hold_id)
+    released = held_fen - capture_fen
+    if released:
+        FirmCapUsage.objects.filter(
+            firm_id=firm_id, programme_id=programme_id, category=category, year=cap_year
+        ).update(used_fen=F("used_fen") - released)
+    voucher_sweep(voucher=voucher)
+
+
+def voucher_lock(voucher_id: uuid.UUID) -> Voucher:
+    return _voucher_locked(voucher_id)
