@@ -29,12 +29,14 @@ def _provider_admin_organisation(actor: User) -> Organisation:
     return organisation
 
 
-def payable_account_of(*, provider: Organisation, programme: Programme) -> Account:
-    """The provider's payable in the programme's ledger. It keeps no cached balance: many
-    orders credit it at once, so it must not be a hot row (DESIGN.md 3)."""
+def payable_account_of(*, provider: Organisation, programme: Programme, category: str) -> Account:
+    """The provider's payable for one category in the programme's ledger,
+    `provider:<id>:payable:<category>`. One per category, so that what is sent and paid can be
+    reported per pool. It keeps no cached balance: many orders credit it at once, so it must
+    not be a hot row (DESIGN.md 3); its balance is summed from its entries at settlement."""
     return ledger.account_open(
         ledger=programme.code,
-        code=f"provider:{provider.pk}:payable",
+        code=f"provider:{provider.pk}:payable:{category}",
         currency=programme.currency,
         is_balance_cached=False,
     )
@@ -80,8 +82,10 @@ def accreditation_request_approve(
         )
         if request.status != AccreditationRequest.Status.PENDING:
             raise InvalidStateError(f"The request is already {request.status}.")
-        payable = payable_account_of(provider=request.provider, programme=request.programme)
         for category in request.categories:
+            payable = payable_account_of(
+                provider=request.provider, programme=request.programme, category=category
+            )
             Accreditation.objects.update_or_create(
                 provider=request.provider,
                 programme=request.programme,

@@ -119,34 +119,33 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
             }
         )
 
-    payable_to_provider = {
-        accreditation.payable_account_id: accreditation.provider
-        for accreditation in Accreditation.objects.filter(programme=programme).select_related(
-            "provider"
-        )
-    }
-    captured_by_account = dict(
+    accreditations = Accreditation.objects.filter(programme=programme).select_related("provider")
+    provider_of_account = {a.payable_account_id: a.provider for a in accreditations}
+    captured_by_provider: dict[str, int] = {}
+    for account_id, total in (
         transfers.filter(kind="subsidy_hold", phase="post")
         .values("credit_account_id")
         .annotate(total=Sum("amount"))
         .values_list("credit_account_id", "total")
-    )
+    ):
+        provider_id = str(provider_of_account[account_id].pk)
+        captured_by_provider[provider_id] = captured_by_provider.get(provider_id, 0) + total
     paid_by_provider = {
         row["metadata__provider"]: row["total"]
         for row in transfers.filter(kind="payout_paid")
         .values("metadata__provider")
         .annotate(total=Sum("amount"))
     }
-    providers = []
-    for account_id, provider in sorted(payable_to_provider.items(), key=lambda i: i[1].name):
-        providers.append(
-            {
-                "provider": str(provider.pk),
-                "name": provider.name,
-                "captured_fen": captured_by_account.get(account_id, 0),
-                "paid_fen": paid_by_provider.get(str(provider.pk), 0),
-            }
-        )
+    unique_providers = {provider.pk: provider for provider in provider_of_account.values()}
+    providers = [
+        {
+            "provider": str(provider.pk),
+            "name": provider.name,
+            "captured_fen": captured_by_provider.get(str(provider.pk), 0),
+            "paid_fen": paid_by_provider.get(str(provider.pk), 0),
+        }
+        for provider in sorted(unique_providers.values(), key=lambda p: (p.name, str(p.pk)))
+    ]
     return {"programme": programme.code, "pools": pool_rows, "providers": providers}
 
 

@@ -190,7 +190,7 @@ def test_an_order_with_a_voucher_holds_the_subsidy(
     hold = Transfer.objects.get(kind="subsidy_hold")
     assert (hold.pk, hold.phase, hold.amount) == (order.hold_transfer_id, "pending", 7407)
     assert hold.debit_account_id == voucher.account_id
-    assert hold.credit_account.code == f"provider:{provider.pk}:payable"
+    assert hold.credit_account.code == f"provider:{provider.pk}:payable:compute"
     assert firm_client.get(f"/api/v1/vouchers/{voucher.pk}").json()["held_fen"] == 7407
     event = AuditEvent.objects.get(action="order.placed")
     assert event.object_id == str(order.pk)

@@ -230,13 +230,13 @@ def test_an_officer_approves_a_request(
         ("SH2025", "compute", "active", pending_request.pk),
         ("SH2025", "model", "active", pending_request.pk),
     ]
-    payable = accreditations[0].payable_account
-    assert accreditations[1].payable_account == payable
-    assert (payable.ledger, payable.code, payable.is_balance_cached) == (
-        "SH2025",
-        f"provider:{provider.pk}:payable",
-        False,
-    )
+    assert [
+        (a.payable_account.ledger, a.payable_account.code, a.payable_account.is_balance_cached)
+        for a in accreditations
+    ] == [
+        ("SH2025", f"provider:{provider.pk}:payable:compute", False),
+        ("SH2025", f"provider:{provider.pk}:payable:model", False),
+    ]
     event = AuditEvent.objects.get(action="accreditation_request.approved")
     assert (event.actor, event.object_id, event.before, event.after) == (
         officer,

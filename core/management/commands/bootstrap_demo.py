@@ -1,4 +1,5 @@
-"""First-start set-up for `make run` and docker compose: a demo admin and staff logins.
+"""First-start set-up for `make run` and docker compose: the SH2025 programme from its preset,
+a demo admin and staff logins.
 
 Idempotent: running it again changes nothing and prints the same logins.
 """
@@ -11,6 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_create
+from vouchers.services import programme_seed
 
 DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - a documented demo login, printed on start
 ADMIN_EMAIL = "admin@example.com"
@@ -23,15 +25,17 @@ STAFF = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo admin and staff users (idempotent) and print their logins."
+    help = "Seed SH2025 and create the demo admin and staff users (idempotent); print the logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
+            programme, created = programme_seed(preset="shanghai-2025", code="SH2025")
             if not User.objects.filter(email=ADMIN_EMAIL).exists():
                 User.objects.create_superuser(email=ADMIN_EMAIL, password=DEMO_PASSWORD)
             for email, role in STAFF:
                 staff_create(email=email, password=DEMO_PASSWORD, role=role)
         self.stdout.write("")
+        self.stdout.write(f"Programme {programme.code}: {programme.name}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  Django admin  http://127.0.0.1:8000/admin/  {ADMIN_EMAIL}")
         for email, role in STAFF:
