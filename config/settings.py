@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "vouchers",
     "providers",
     "marketplace",
+    "settlement",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
     "auto-confirm-orders": {
         "task": "marketplace.tasks.auto_confirm_orders",
         "schedule": timedelta(minutes=15),
+    },
+    "prepare-payout-batches": {
+        "task": "settlement.tasks.prepare_due_batches",
+        "schedule": timedelta(hours=1),
     },
     "expire-unaccepted-orders": {
         "task": "marketplace.tasks.expire_unaccepted_orders",

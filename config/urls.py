@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("vouchers.urls")),
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
+    path("", include("settlement.urls")),
 ]
 
 urlpatterns = [

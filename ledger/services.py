@@ -440,3 +440,217 @@ def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int)
             ),
         ]
     )
+
+
+# --- bulk operations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    id: uuid.UUID
+    debit_account: Account
+    credit_account: Account
+    amount: int
+    kind: str
+    metadata: dict[str, Any]
+
+
+def transfers_create_many(specs: list[TransferSpec], *, pending: bool = False) -> None:
+    """Create many new transfers at once, posted (or pending), with the same refusals as
+    `transfer_create`: for batch work such as settlement and reconciliation.
+
+    Account counters are updated with one conditional UPDATE per account for the sum of its
+    transfers, then the transfers and entries are inserted in bulk. The ids must be new: a
+    replay is the caller's to prevent (settlement does it under its batch's row lock).
+    """
+    if not specs:
+        return
+    accounts: dict[uuid.UUID, Account] = {}
+    debit_totals: dict[uuid.UUID, int] = {}
+    credit_totals: dict[uuid.UUID, int] = {}
+    for spec in specs:
+        _validate_new(spec.debit_account, spec.credit_account, spec.amount)
+        accounts[spec.debit_account.pk] = spec.debit_account
+        accounts[spec.credit_account.pk] = spec.credit_account
+        debit_totals[spec.debit_account.pk] = (
+            debit_totals.get(spec.debit_account.pk, 0) + spec.amount
+        )
+        credit_totals[spec.credit_account.pk] = (
+            credit_totals.get(spec.credit_account.pk, 0) + spec.amount
+        )
+    counter = "pending" if pending else "posted"
+    with _transaction():
+        applied: _Applied = []
+        for account_id in sorted(accounts, key=str):
+            account = accounts[account_id]
+            delta = {}
+            if debit_totals.get(account_id):
+                delta[f"debits_{counter}"] = debit_totals[account_id]
+            if credit_totals.get(account_id):
+                delta[f"credits_{counter}"] = credit_totals[account_id]
+            try:
+                applied += _apply_account(account, delta)
+            except LedgerError:
+                _undo(applied)
+                raise
+        now = timezone.now()
+        phase = Transfer.Phase.PENDING if pending else Transfer.Phase.SINGLE
+        transfers = [
+            Transfer(
+                id=spec.id,
+                ledger=spec.debit_account.ledger,
+                currency=spec.debit_account.currency,
+                debit_account=spec.debit_account,
+                credit_account=spec.credit_account,
+                amount=spec.amount,
+                kind=spec.kind,
+                phase=phase,
+                metadata=spec.metadata,
+                created_at=now,
+            )
+            for spec in specs
+        ]
+        Transfer.objects.bulk_create(transfers, batch_size=2000)
+        _write_entries_many(
+            transfers,
+            pending_delta=lambda t: t.amount if pending else 0,
+            posted_delta=lambda t: 0 if pending else t.amount,
+        )
+
+
+def transfers_resolve_many(
+    resolutions: list[tuple[uuid.UUID, uuid.UUID, int | None]], *, void: bool = False
+) -> None:
+    """Post (amount None: in full) or void many pending transfers at once:
+    `(resolution id, pending id, amount)` each. Each pending transfer is resolved at most
+    once: the unique `pending` column refuses a second resolution."""
+    if not resolutions:
+        return
+    with _transaction():
+        pending_ids = [pending_id for _, pending_id, _ in resolutions]
+        pendings = {
+            transfer.pk: transfer
+            for transfer in Transfer.objects.select_related(
+                "debit_account", "credit_account"
+            ).filter(pk__in=pending_ids)
+        }
+        already = set(
+            Transfer.objects.filter(pending_id__in=pending_ids).values_list("pending_id", flat=True)
+        )
+        if already:
+            raise LedgerError(
+                f"{len(already)} of the pending transfers were already resolved.",
+                code="pending_transfer_already_resolved",
+            )
+        now = timezone.now()
+        made: list[Transfer] = []
+        deltas: dict[uuid.UUID, dict[str, int]] = {}
+        accounts: dict[uuid.UUID, Account] = {}
+        for resolution_id, pending_id, amount in resolutions:
+            pending = pendings.get(pending_id)
+            if pending is None or pending.phase != Transfer.Phase.PENDING:
+                raise LedgerError("No such pending transfer.", code="pending_transfer_not_found")
+            posted = 0 if void else (pending.amount if amount is None else amount)
+            if not 0 <= posted <= pending.amount:
+                raise LedgerError(
+                    "Cannot post more than is pending.", code="exceeds_pending_transfer_amount"
+                )
+            made.append(
+                Transfer(
+                    id=resolution_id,
+                    ledger=pending.ledger,
+                    currency=pending.currency,
+                    debit_account=pending.debit_account,
+                    credit_account=pending.credit_account,
+                    amount=posted,
+                    kind=pending.kind,
+                    phase=Transfer.Phase.VOID if void else Transfer.Phase.POST,
+                    pending=pending,
+                    metadata=pending.metadata,
+                    created_at=now,
+                )
+            )
+            for account, side in (
+                (pending.debit_account, "debits"),
+                (pending.credit_account, "credits"),
+            ):
+                accounts[account.pk] = account
+                delta = deltas.setdefault(account.pk, {})
+                delta[f"{side}_pending"] = delta.get(f"{side}_pending", 0) - pending.amount
+                delta[f"{side}_posted"] = delta.get(f"{side}_posted", 0) + posted
+        for account_id in sorted(deltas, key=str):
+            _apply_account(accounts[account_id], deltas[account_id])
+        Transfer.objects.bulk_create(made, batch_size=2000)
+        _write_entries_many(
+            made,
+            pending_delta=lambda t: -pendings[t.pending_id].amount,  # type: ignore[index]
+            posted_delta=lambda t: t.amount,
+        )
+
+
+def _validate_new(debit_account: Account, credit_account: Account, amount: int) -> None:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise LedgerError("The amount must be a positive integer.", code="amount_must_be_positive")
+    if amount > MAX_AMOUNT:
+        raise LedgerError("The amount overflows 64 bits.", code="amount_overflow")
+    if debit_account.pk == credit_account.pk:
+        raise LedgerError(
+            "Debit and credit accounts must differ.", code="accounts_must_be_different"
+        )
+    if debit_account.ledger != credit_account.ledger:
+        raise LedgerError("Both accounts must be in the same ledger.", code="ledger_mismatch")
+    if debit_account.currency != credit_account.currency:
+        raise LedgerError("Both accounts must have the same currency.", code="currency_mismatch")
+
+
+def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
+    """One conditional UPDATE of one account by `delta`, within its limits."""
+    if not account.is_balance_cached or not any(delta.values()):
+        return []
+    conditions: list[Any] = [Q(pk=account.pk)]
+    debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
+    if account.debits_must_not_exceed_credits and debit_increase > 0:
+        conditions.append(
+            GreaterThanOrEqual(
+                F("credits_posted") - F("debits_posted") - F("debits_pending"), debit_increase
+            )
+        )
+    credit_increase = delta.get("credits_pending", 0) + delta.get("credits_posted", 0)
+    if account.credits_must_not_exceed_debits and credit_increase > 0:
+        conditions.append(
+            GreaterThanOrEqual(
+                F("debits_posted") - F("credits_posted") - F("credits_pending"), credit_increase
+            )
+        )
+    for name, value in delta.items():
+        if value > 0:
+            conditions.append(Q(**{f"{name}__lte": MAX_AMOUNT - value}))
+    updated = Account.objects.filter(*conditions).update(
+        **{name: F(name) + value for name, value in delta.items()}
+    )
+    if updated != 1:
+        raise _refusal(account, delta, "debit" if debit_increase > 0 else "credit")
+    return [(account, delta)]
+
+
+def _write_entries_many(
+    transfers: list[Transfer], *, pending_delta: Any, posted_delta: Any
+) -> None:
+    entries = []
+    for transfer in transfers:
+        for account_id, side in (
+            (transfer.debit_account_id, Entry.Side.DEBIT),
+            (transfer.credit_account_id, Entry.Side.CREDIT),
+        ):
+            entries.append(
+                Entry(
+                    transfer_id=transfer.pk,
+                    account_id=account_id,
+                    ledger=transfer.ledger,
+                    side=side,
+                    pending_delta=pending_delta(transfer),
+                    posted_delta=posted_delta(transfer),
+                    created_at=transfer.created_at,
+                )
+            )
+    Entry.objects.bulk_create(entries, batch_size=4000)

@@ -56,8 +56,8 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
 
     Per pool: budget (funding transfers), available (the pool account), committed (budget
     less available), held and captured (the vouchers' accounts: pending debits, and posted
-    debits less what was returned to the pool), sent and paid (payout transfers), and clawed
-    back (clawback transfers into the pool).
+    debits less what was returned to the pool), sent and paid (payout transfers, less the
+    payouts the bank returned), and clawed back (clawback transfers into the pool).
     """
     from providers.models import Accreditation
 
@@ -113,7 +113,7 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
                 "held_fen": vouchers["held"],
                 "captured_fen": vouchers["posted"] - vouchers["returned"],
                 "sent_fen": sent.get(pool.category, 0) - returned_payouts.get(pool.category, 0),
-                "paid_fen": paid.get(pool.category, 0),
+                "paid_fen": paid.get(pool.category, 0) - returned_payouts.get(pool.category, 0),
                 "clawed_back_fen": clawed_back.get(account.pk, 0),
                 "available_fen": available,
             }
@@ -130,12 +130,15 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
     ):
         provider_id = str(provider_of_account[account_id].pk)
         captured_by_provider[provider_id] = captured_by_provider.get(provider_id, 0) + total
-    paid_by_provider = {
-        row["metadata__provider"]: row["total"]
-        for row in transfers.filter(kind="payout_paid")
-        .values("metadata__provider")
-        .annotate(total=Sum("amount"))
-    }
+    paid_by_provider: dict[str, int] = {}
+    for kind, sign in (("payout_paid", 1), ("payout_return", -1)):
+        for row in (
+            transfers.filter(kind=kind).values("metadata__provider").annotate(total=Sum("amount"))
+        ):
+            provider_id = row["metadata__provider"]
+            paid_by_provider[provider_id] = (
+                paid_by_provider.get(provider_id, 0) + sign * row["total"]
+            )
     unique_providers = {provider.pk: provider for provider in provider_of_account.values()}
     providers = [
         {

@@ -1,11 +1,12 @@
-"""First-start set-up for `make run` and docker compose: the SH2025 programme from its preset,
-a demo admin and staff logins.
+"""First-start set-up for `make run` and docker compose: the demo world run through a full
+cycle (`manage.py demo`), a Django admin and the staff logins.
 
 Idempotent: running it again changes nothing and prints the same logins.
 """
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     help = "Seed SH2025 and create the demo admin and staff users (idempotent); print the logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        call_command("demo", stdout=self.stdout)  # the lived-in world; a no-op once it exists
         with transaction.atomic():
             programme, created = programme_seed(preset="shanghai-2025", code="SH2025")
             if not User.objects.filter(email=ADMIN_EMAIL).exists():

@@ -1,0 +1,354 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import IsFinanceOfficer, IsStaff
+from core.apis import BaseApi
+from core.csv import csv_response
+from core.exceptions import NotFoundError, ValidationError
+from core.idempotency import idempotent
+from core.models import AuditEvent
+from core.pagination import CursorPagination
+from settlement import reconciliation, services
+from settlement.models import Clawback, Payout, PayoutBatch, ReconciliationException
+from vouchers.apis import programme_or_400
+
+
+class PayoutOutput(serializers.ModelSerializer[Payout]):
+    provider = serializers.UUIDField(source="provider_id")
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "provider",
+            "amount_fen",
+            "reference",
+            "status",
+            "held_reason",
+            "sent_at",
+            "paid_at",
+            "returned_at",
+        ]
+
+
+class BatchOutput(serializers.ModelSerializer[PayoutBatch]):
+    programme = serializers.CharField(source="programme.code")
+    payouts = PayoutOutput(many=True, read_only=True)
+
+    class Meta:
+        model = PayoutBatch
+        fields = [
+            "id",
+            "programme",
+            "status",
+            "cutoff_at",
+            "total_fen",
+            "prepared_by",
+            "submitted_by",
+            "approved_by",
+            "prepared_at",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "payouts",
+        ]
+
+
+def _batches() -> Any:
+    return PayoutBatch.objects.select_related("programme").prefetch_related("payouts")
+
+
+def _batch(batch_id: str) -> PayoutBatch:
+    batch = _batches().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFoundError("No such payout batch.")
+    return batch
+
+
+class BatchFilter(filters.FilterSet):
+    programme = filters.CharFilter(field_name="programme__code")
+    status = filters.ChoiceFilter(choices=PayoutBatch.Status.choices)
+
+    class Meta:
+        model = PayoutBatch
+        fields = ["programme", "status"]
+
+
+class PayoutBatchesApi(BaseApi):
+    """Finance officers open a batch (202): a Celery worker prepares it. Staff can read."""
+
+    serializer_class = BatchOutput
+    filterset_class = BatchFilter
+    queryset = PayoutBatch.objects.none()
+
+    class InputSerializer(serializers.Serializer[Any]):
+        programme = serializers.CharField(max_length=32)
+
+    def get_permissions(self) -> list[Any]:
+        return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]
+
+    @extend_schema(operation_id="payout_batches_list", responses={200: BatchOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(_batches()))
+        return self.get_paginated_response(BatchOutput(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={202: BatchOutput})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        programme = programme_or_400(data.validated_data["programme"])
+        batch = services.payout_batch_request(programme=programme, actor=self.actor)
+        return Response(BatchOutput(_batch(str(batch.pk))).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PayoutBatchDetailApi(BaseApi):
+    serializer_class = BatchOutput
+    permission_classes = [IsStaff]
+
+    def get(self, request: Request, id: str) -> Response:
+        return Response(BatchOutput(_batch(id)).data)
+
+
+class PayoutBatchSubmitApi(BaseApi):
+    """The maker submits a draft batch."""
+
+    serializer_class = BatchOutput
+    permission_classes = [IsFinanceOfficer]
+
+    @extend_schema(request=None, responses={200: BatchOutput})
+    @idempotent
+    def post(self, request: Request, id: str) -> Response:
+        services.payout_batch_submit(batch=_batch(id), actor=self.actor)
+        return Response(BatchOutput(_batch(id)).data)
+
+
+class PayoutBatchApproveApi(BaseApi):
+    """A different finance officer approves (422 self_approval otherwise): payouts are sent."""
+
+    serializer_class = BatchOutput
+    permission_classes = [IsFinanceOfficer]
+
+    @extend_schema(request=None, responses={200: BatchOutput})
+    @idempotent
+    def post(self, request: Request, id: str) -> Response:
+        services.payout_batch_approve(batch=_batch(id), actor=self.actor)
+        return Response(BatchOutput(_batch(id)).data)
+
+
+class PayoutBatchBankFileApi(BaseApi):
+    """The bank payment file: reference,provider,account_name,account_number,bank_name,amount
+    (yuan, 2 decimals)."""
+
+    permission_classes = [IsFinanceOfficer]
+    queryset = PayoutBatch.objects.none()
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, id: str) -> HttpResponse:
+        batch = _batch(id)
+        return csv_response(
+            services.payout_rows_for_bank_file(batch), filename=f"payouts-{batch.pk}.csv"
+        )
+
+
+class StatementOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    lines = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    exceptions = serializers.IntegerField()
+
+
+class BankStatementsApi(BaseApi):
+    """Upload a bank statement (CSV, UTF-8 with or without BOM) to reconcile payouts. The same
+    file again answers 200 with the first import's figures and counts nothing twice."""
+
+    permission_classes = [IsFinanceOfficer]
+    parser_classes = [MultiPartParser]
+    serializer_class = StatementOutput
+
+    class InputSerializer(serializers.Serializer[Any]):
+        file = serializers.FileField(max_length=255, allow_empty_file=False)
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: StatementOutput, 200: StatementOutput},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise ValidationError("The file is larger than 50 MB.", fields={"file": ["Too large."]})
+        statement, created = reconciliation.statement_import(
+            upload=upload, filename=upload.name or "", actor=self.actor
+        )
+        return Response(
+            StatementOutput(statement).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ExceptionOutput(serializers.ModelSerializer[ReconciliationException]):
+    line_number = serializers.IntegerField(source="line.line_number")
+    reference = serializers.CharField(source="line.reference")
+    amount_fen = serializers.IntegerField(source="line.amount_fen")
+    statement = serializers.UUIDField(source="statement_id")
+
+    class Meta:
+        model = ReconciliationException
+        fields = [
+            "id",
+            "statement",
+            "line_number",
+            "reference",
+            "amount_fen",
+            "kind",
+            "message",
+            "status",
+            "note",
+            "created_at",
+            "resolved_at",
+        ]
+
+
+class ExceptionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ReconciliationException.Status.choices)
+    kind = filters.ChoiceFilter(choices=ReconciliationException.Kind.choices)
+
+    class Meta:
+        model = ReconciliationException
+        fields = ["status", "kind"]
+
+
+class ReconciliationExceptionsApi(BaseApi):
+    serializer_class = ExceptionOutput
+    filterset_class = ExceptionFilter
+    permission_classes = [IsStaff]
+    queryset = ReconciliationException.objects.none()
+
+    @extend_schema(
+        operation_id="reconciliation_exceptions_list", responses={200: ExceptionOutput(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        queryset = ReconciliationException.objects.select_related("line")
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(ExceptionOutput(page, many=True).data)
+
+
+class ReconciliationExceptionResolveApi(BaseApi):
+    serializer_class = ExceptionOutput
+    permission_classes = [IsFinanceOfficer]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        note = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses={200: ExceptionOutput})
+    @idempotent
+    def post(self, request: Request, id: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        exception = ReconciliationException.objects.filter(pk=id).first()
+        if exception is None:
+            raise NotFoundError("No such exception.")
+        exception = reconciliation.exception_resolve(
+            exception=exception, note=data.validated_data["note"], actor=self.actor
+        )
+        return Response(
+            ExceptionOutput(
+                ReconciliationException.objects.select_related("line").get(pk=exception.pk)
+            ).data
+        )
+
+
+class ClawbackOutput(serializers.ModelSerializer[Clawback]):
+    order = serializers.UUIDField(source="order_id")
+    provider = serializers.UUIDField(source="provider_id")
+
+    class Meta:
+        model = Clawback
+        fields = ["id", "order", "provider", "category", "amount_fen", "reason", "created_at"]
+
+
+class ClawbacksApi(BaseApi):
+    """A finance officer claws back a captured subsidy found ineligible."""
+
+    serializer_class = ClawbackOutput
+    queryset = Clawback.objects.none()
+
+    class InputSerializer(serializers.Serializer[Any]):
+        order = serializers.UUIDField()
+        reason = serializers.CharField(max_length=2000)
+
+    def get_permissions(self) -> list[Any]:
+        return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]
+
+    @extend_schema(operation_id="clawbacks_list", responses={200: ClawbackOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(Clawback.objects.all())
+        return self.get_paginated_response(ClawbackOutput(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: ClawbackOutput})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clawback = services.clawback_create(
+            order_id=data.validated_data["order"],
+            reason=data.validated_data["reason"],
+            actor=self.actor,
+        )
+        return Response(ClawbackOutput(clawback).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEventOutput(serializers.ModelSerializer[AuditEvent]):
+    actor = serializers.EmailField(source="actor.email", allow_null=True, default=None)
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "action", "object_type", "object_id", "ip", "changes"]
+
+    def get_changes(self, event: AuditEvent) -> dict[str, Any]:
+        return {"before": event.before, "after": event.after}
+
+
+class AuditEventFilter(filters.FilterSet):
+    object_id = filters.CharFilter(max_length=64)
+    actor = filters.CharFilter(field_name="actor__email", lookup_expr="iexact", max_length=254)
+    action = filters.CharFilter(max_length=100)
+    object_type = filters.CharFilter(max_length=100)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["object_id", "actor", "action", "object_type"]
+
+
+class AuditEventPagination(CursorPagination):
+    ordering = ("-at", "-id")
+
+
+class AuditEventsApi(BaseApi):
+    """The append-only audit log, for auditors and staff."""
+
+    serializer_class = AuditEventOutput
+    filterset_class = AuditEventFilter
+    permission_classes = [IsStaff]
+    pagination_class = AuditEventPagination
+    queryset = AuditEvent.objects.none()
+
+    @extend_schema(operation_id="audit_events_list", responses={200: AuditEventOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        queryset = AuditEvent.objects.select_related("actor")
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(AuditEventOutput(page, many=True).data)

@@ -1,0 +1,401 @@
+"""Bank statement import and reconciliation (DESIGN.md 2, step 6; API.md 6).
+
+The CSV is streamed, never loaded whole: lines are parsed, validated and matched in chunks
+inside one transaction. Any malformed line fails the whole import with 400 (naming the bad
+lines) and nothing is kept. A statement uploaded again (same bytes) returns the first import;
+a line seen before in any statement is a duplicate and moves nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+import structlog
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.audit import audit_record
+from core.exceptions import InvalidStateError, ValidationError
+from core.ids import stable_id
+from ledger import services as ledger
+from ledger.services import TransferSpec
+from settlement.models import (
+    BankStatement,
+    Payout,
+    PayoutBatch,
+    PayoutPart,
+    ReconciliationException,
+    StatementLine,
+)
+from settlement.services import _require_finance, clearing_account, disbursed_account
+
+log = structlog.get_logger(__name__)
+
+HEADER = ["value_date", "reference", "amount", "currency", "counterparty_account", "description"]
+MAX_LINES = 100_000
+CHUNK = 2_000
+MAX_REPORTED_ERRORS = 100
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    line_number: int
+    value_date: dt.date
+    reference: str
+    amount_fen: int
+    currency: str
+    counterparty_account: str
+    description: str
+
+    @property
+    def fingerprint(self) -> str:
+        content = "\x1f".join(
+            [
+                self.value_date.isoformat(),
+                self.reference,
+                str(self.amount_fen),
+                self.currency,
+                self.counterparty_account,
+                self.description,
+            ]
+        )
+        return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _amount_fen(text: str) -> int:
+    value = Decimal(text.strip())
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")) or value == 0:
+        raise InvalidOperation
+    fen = int(value * 100)
+    if abs(fen) >= 2**63:
+        raise InvalidOperation
+    return fen
+
+
+def _parse(rows: Iterator[list[str]], errors: dict[str, str]) -> Iterator[ParsedLine]:
+    for row in rows:
+        row_number = rows.line_num  # type: ignore[attr-defined]  # csv.reader's physical line
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(HEADER):
+            errors[str(row_number)] = f"Expected {len(HEADER)} columns, found {len(row)}."
+            continue
+        value_date, reference, amount, currency, counterparty, description = (
+            c.strip() for c in row
+        )
+        try:
+            parsed_date = dt.date.fromisoformat(value_date)
+        except ValueError:
+            errors[str(row_number)] = f"value_date {value_date[:20]!r} is not a date (YYYY-MM-DD)."
+            continue
+        try:
+            amount_fen = _amount_fen(amount)
+        except (InvalidOperation, ValueError):
+            errors[str(row_number)] = (
+                f"amount {amount[:30]!r} is not a non-zero yuan amount with at most 2 decimals."
+            )
+            continue
+        if not reference or len(reference) > 64:
+            errors[str(row_number)] = "reference must be 1 to 64 characters."
+            continue
+        if len(currency) != 3 or len(counterparty) > 64 or len(description) > 500:
+            errors[str(row_number)] = (
+                "currency must be 3 letters; counterparty and description are too long."
+            )
+            continue
+        yield ParsedLine(
+            row_number,
+            parsed_date,
+            reference,
+            amount_fen,
+            currency.upper(),
+            counterparty,
+            description,
+        )
+
+
+def statement_import(
+    *, upload: IO[bytes], filename: str, actor: User
+) -> tuple[BankStatement, bool]:
+    """Import a bank statement and reconcile it. Returns the statement and whether it is new
+    (False: these exact bytes were imported before, and nothing was counted again)."""
+    _require_finance(actor)
+    digest = hashlib.sha256()
+    for block in iter(lambda: upload.read(1 << 16), b""):
+        digest.update(block)
+    upload.seek(0)
+    file_sha256 = digest.hexdigest()
+
+    with transaction.atomic():
+        _lock_reconciliation()
+        existing = BankStatement.objects.filter(file_sha256=file_sha256).first()
+        if existing is not None:
+            return existing, False
+        statement = BankStatement.objects.create(
+            file_sha256=file_sha256, filename=filename[:255], uploaded_by=actor
+        )
+        text = codecs.getreader("utf-8-sig")(upload)
+        reader = csv.reader(text)
+        errors: dict[str, str] = {}
+        try:
+            header = next(reader, None)
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                "The file is not UTF-8.", fields={"file": [str(exc)[:200]]}
+            ) from exc
+        if header is None or [cell.strip().lower() for cell in header] != HEADER:
+            raise ValidationError(
+                f"The header must be: {','.join(HEADER)}.", fields={"file": ["Bad header."]}
+            )
+        counts = {"lines": 0, "matched": 0, "exceptions": 0}
+        chunk: list[ParsedLine] = []
+        try:
+            for parsed in _parse(reader, errors):  # type: ignore[arg-type]
+                counts["lines"] += 1
+                if counts["lines"] > MAX_LINES:
+                    raise ValidationError(
+                        f"A statement has at most {MAX_LINES} lines.",
+                        fields={"file": ["Too many lines."]},
+                    )
+                chunk.append(parsed)
+                if len(chunk) >= CHUNK:
+                    if not errors:
+                        _reconcile(statement, chunk, counts)
+                    chunk = []
+                if len(errors) >= MAX_REPORTED_ERRORS:
+                    break
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                "The file is not UTF-8.", fields={"file": [str(exc)[:200]]}
+            ) from exc
+        except csv.Error as exc:
+            raise ValidationError(
+                "The file is not valid CSV.", fields={"file": [str(exc)[:200]]}
+            ) from exc
+        if errors:
+            raise ValidationError(
+                f"{len(errors)} line(s) are malformed; nothing was imported.",
+                fields={"lines": errors},
+            )
+        if chunk:
+            _reconcile(statement, chunk, counts)
+        statement.lines = counts["lines"]
+        statement.matched = counts["matched"]
+        statement.exceptions = counts["exceptions"]
+        statement.save(update_fields=["lines", "matched", "exceptions"])
+        _close_settled_batches()
+        audit_record(
+            actor=actor,
+            action="bank_statement.imported",
+            target=statement,
+            after={"filename": filename, **counts},
+        )
+        if counts["exceptions"]:
+            from settlement.tasks import send_exception_emails
+
+            transaction.on_commit(lambda: send_exception_emails.delay(str(statement.pk)))
+    log.info("bank_statement.imported", statement=str(statement.pk), **counts)
+    return statement, True
+
+
+def _lock_reconciliation() -> None:
+    """Imports are serialised, so concurrent uploads never count a line twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('settlement.reconciliation'))")
+
+
+def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[str, int]) -> None:
+    """Match one chunk of lines: a payment for a `sent` payout of the same amount makes it
+    `paid`; a positive line for a `paid` payout of the same amount makes it `returned`, and
+    its money payable again. Anything else is an open exception."""
+    fingerprints = {line.fingerprint for line in chunk}
+    seen = set(
+        StatementLine.objects.filter(fingerprint__in=fingerprints).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    payouts = {
+        p.reference: p
+        for p in Payout.objects.select_for_update().filter(
+            reference__in={x.reference for x in chunk}
+        )
+    }
+    rows: list[StatementLine] = []
+    problems: list[tuple[int, str, str]] = []
+    paid: list[Payout] = []
+    returned: list[Payout] = []
+    for line in chunk:
+        payout = payouts.get(line.reference)
+        outcome: str = StatementLine.Outcome.EXCEPTION
+        kind, message = "", ""
+        if line.fingerprint in seen:
+            kind, message = "duplicate_line", "This line was already imported."
+        else:
+            seen.add(line.fingerprint)
+            kind, message, outcome = _match(line, payout)
+            if outcome == StatementLine.Outcome.PAID and payout is not None:
+                paid.append(payout)
+                payout.status = Payout.Status.PAID
+            elif outcome == StatementLine.Outcome.RETURNED and payout is not None:
+                returned.append(payout)
+                payout.status = Payout.Status.RETURNED
+        rows.append(
+            StatementLine(
+                statement=statement,
+                line_number=line.line_number,
+                value_date=line.value_date,
+                reference=line.reference,
+                amount_fen=line.amount_fen,
+                currency=line.currency,
+                counterparty_account=line.counterparty_account,
+                description=line.description,
+                fingerprint=line.fingerprint,
+                outcome=outcome,
+                payout=payout if outcome != StatementLine.Outcome.EXCEPTION else None,
+            )
+        )
+        if outcome == StatementLine.Outcome.EXCEPTION:
+            problems.append((len(rows) - 1, kind, message))
+    StatementLine.objects.bulk_create(rows)
+    ReconciliationException.objects.bulk_create(
+        [
+            ReconciliationException(
+                statement=statement, line=rows[index], kind=kind, message=message
+            )
+            for index, kind, message in problems
+        ]
+    )
+    _settle(paid, returned)
+    counts["matched"] += len(paid) + len(returned)
+    counts["exceptions"] += len(problems)
+
+
+def _match(line: ParsedLine, payout: Payout | None) -> tuple[str, str, str]:
+    if line.currency != "CNY":
+        return (
+            "currency_mismatch",
+            f"Currency {line.currency}, expected CNY.",
+            StatementLine.Outcome.EXCEPTION,
+        )
+    if payout is None or payout.status == Payout.Status.HELD:
+        return (
+            "unknown_reference",
+            f"No payout has reference {line.reference}.",
+            StatementLine.Outcome.EXCEPTION,
+        )
+    if line.amount_fen < 0:
+        if payout.status == Payout.Status.PENDING:
+            return (
+                "payout_not_sent",
+                "The payout has not been sent.",
+                StatementLine.Outcome.EXCEPTION,
+            )
+        if payout.status != Payout.Status.SENT:
+            return (
+                "already_settled",
+                f"The payout is already {payout.status}.",
+                StatementLine.Outcome.EXCEPTION,
+            )
+        if -line.amount_fen != payout.amount_fen:
+            return (
+                "amount_mismatch",
+                f"Paid {-line.amount_fen} fen; the payout is {payout.amount_fen}.",
+                StatementLine.Outcome.EXCEPTION,
+            )
+        return "", "", StatementLine.Outcome.PAID
+    if payout.status != Payout.Status.PAID:
+        return (
+            "payout_not_paid",
+            f"A return for a payout that is {payout.status}.",
+            StatementLine.Outcome.EXCEPTION,
+        )
+    if line.amount_fen != payout.amount_fen:
+        return (
+            "amount_mismatch",
+            f"Returned {line.amount_fen} fen; the payout is {payout.amount_fen}.",
+            StatementLine.Outcome.EXCEPTION,
+        )
+    return "", "", StatementLine.Outcome.RETURNED
+
+
+def _settle(paid: list[Payout], returned: list[Payout]) -> None:
+    """Move the money of payouts just paid (`bank:clearing` -> `disbursed`) and just returned
+    (`disbursed` -> the payables, so it is due again). A payout can be both in one chunk."""
+    if not paid and not returned:
+        return
+    now = timezone.now()
+    parts_by_payout: dict[Any, list[PayoutPart]] = {}
+    for part in PayoutPart.objects.filter(payout__in=[*paid, *returned]).select_related(
+        "payable_account", "payout__batch__programme"
+    ):
+        parts_by_payout.setdefault(part.payout_id, []).append(part)
+    specs = []
+    for payouts, kind in ((paid, "payout_paid"), (returned, "payout_return")):
+        for payout in payouts:
+            for part in parts_by_payout.get(payout.pk, []):
+                programme = part.payout.batch.programme
+                if kind == "payout_paid":
+                    debit, credit = clearing_account(programme), disbursed_account(programme)
+                else:
+                    debit, credit = disbursed_account(programme), part.payable_account
+                specs.append(
+                    TransferSpec(
+                        id=stable_id(kind, part.pk),
+                        debit_account=debit,
+                        credit_account=credit,
+                        amount=part.amount_fen,
+                        kind=kind,
+                        metadata={
+                            "category": part.category,
+                            "provider": str(payout.provider_id),
+                            "payout": str(payout.pk),
+                        },
+                    )
+                )
+    ledger.transfers_create_many(specs)
+    Payout.objects.filter(pk__in=[p.pk for p in paid]).update(
+        status=Payout.Status.PAID, paid_at=now
+    )
+    Payout.objects.filter(pk__in=[p.pk for p in returned]).update(
+        status=Payout.Status.RETURNED, returned_at=now
+    )
+
+
+def _close_settled_batches() -> None:
+    """An approved batch whose payouts are all paid or returned is closed."""
+    open_payout = Payout.objects.filter(status__in=[Payout.Status.PENDING, Payout.Status.SENT])
+    PayoutBatch.objects.filter(status=PayoutBatch.Status.APPROVED).exclude(
+        payouts__in=open_payout
+    ).update(status=PayoutBatch.Status.CLOSED)
+
+
+def exception_resolve(
+    *, exception: ReconciliationException, note: str, actor: User
+) -> ReconciliationException:
+    _require_finance(actor)
+    with transaction.atomic():
+        exception = ReconciliationException.objects.select_for_update().get(pk=exception.pk)
+        if exception.status != ReconciliationException.Status.OPEN:
+            raise InvalidStateError("The exception is already resolved.")
+        exception.status = ReconciliationException.Status.RESOLVED
+        exception.note = note
+        exception.resolved_by = actor
+        exception.resolved_at = timezone.now()
+        exception.save(update_fields=["status", "note", "resolved_by", "resolved_at"])
+        audit_record(
+            actor=actor,
+            action="reconciliation_exception.resolved",
+            target=exception,
+            before={"status": "open"},
+            after={"status": "resolved", "note": note},
+        )
+    return exception
