@@ -1,0 +1,59 @@
+"""Deterministic regression tests for bugs the fuzzer (``test_fuzz.py``) found.
+
+Add one here when the fuzzer finds a bug, with the input it reported, so that the bug stays
+fixed whatever inputs later fuzzing runs happen to draw.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from accounts.models import Membership
+from core.filters import StrictFilterBackend
+from tests.factories import MembershipFactory
+
+
+class _CreatedBefore(filters.FilterSet):
+    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Membership
+        fields = ["created_before"]
+
+
+class _View:
+    filterset_class = _CreatedBefore
+
+
+def _filter(value: str) -> list[Membership]:
+    request = Request(APIRequestFactory().get("/", {"created_before": value}))
+    queryset = StrictFilterBackend().filter_queryset(request, Membership.objects.all(), _View())
+    return list(queryset)  # runs the query on PostgreSQL
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    [
+        # GET /api/v1/orders?created_before=0292-04-09T04:52:38-23:33 answered 500: PostgreSQL
+        # refuses UTC offsets beyond ±15:59, which ISO 8601 parsing accepts.
+        "2099-01-01T00:00:00-23:33",
+        "2099-01-01T00:00:00+16:00",
+        "2099-01-01T00:00:00+14:00",
+    ],
+)
+def test_datetime_filter_takes_any_utc_offset(value: str) -> None:
+    membership = MembershipFactory.create()
+    assert _filter(value) == [membership]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_datetime_filter_outside_the_representable_range_is_a_bad_filter(value: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        _filter(value)
+    assert raised.value.detail == {"created_before": ["Out of range."]}
