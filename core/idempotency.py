@@ -18,7 +18,6 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
@@ -59,7 +58,13 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
             return _answer_existing(record, fingerprint)
 
         try:
-            response = view_method(view, request, *args, **kwargs)
+            # The view's writes and the record of its answer commit together: a replay can
+            # never miss a committed order, and the request pays for one durable commit.
+            with transaction.atomic():
+                response = view_method(view, request, *args, **kwargs)
+                if response.status_code < 400:
+                    _complete(record, response)
+                    return response
         except Exception as exc:  # rendered exactly as DRF would, so it can be remembered
             try:
                 response = view.handle_exception(exc)
@@ -70,16 +75,20 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
         if response.status_code >= 500:
             IdempotencyKey.objects.filter(pk=record.pk).delete()
             return response
-        IdempotencyKey.objects.filter(pk=record.pk).update(
-            status=IdempotencyKey.Status.COMPLETED,
-            response_status=response.status_code,
-            response_body=_jsonable(response.data),
-            response_headers={h: response[h] for h in _KEPT_RESPONSE_HEADERS if h in response},
-        )
+        _complete(record, response)  # a refusal: the view's transaction wrote nothing
         return response
 
     wrapper.is_idempotent = True  # type: ignore[attr-defined]
     return cast(ViewMethod, wrapper)
+
+
+def _complete(record: IdempotencyKey, response: Response) -> None:
+    IdempotencyKey.objects.filter(pk=record.pk).update(
+        status=IdempotencyKey.Status.COMPLETED,
+        response_status=response.status_code,
+        response_body=_jsonable(response.data),
+        response_headers={h: response[h] for h in _KEPT_RESPONSE_HEADERS if h in response},
+    )
 
 
 def request_fingerprint(request: Request) -> str:
@@ -113,9 +122,11 @@ def _claim(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyKey, bo
     expired_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     for _attempt in range(2):
         try:
-            # In autocommit (a normal request) the INSERT commits on its own, so a concurrent
-            # duplicate sees the key at once; inside a transaction (tests), use a savepoint.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            # The claim commits on its own, so a concurrent duplicate sees it at once. It
+            # commits asynchronously: it guards nothing durable by itself, and PostgreSQL
+            # flushes it with the request's own (synchronous) commit that follows.
+            with transaction.atomic():
+                _asynchronous_commit()
                 return (
                     IdempotencyKey.objects.create(
                         user=user, key=key, request_fingerprint=fingerprint
@@ -133,6 +144,14 @@ def _claim(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyKey, bo
     raise ConflictError(
         "The idempotency key is in use by another request.", code="idempotency_key_in_use"
     )
+
+
+def _asynchronous_commit() -> None:
+    # Only in a transaction of our own (no savepoint below an outer one): SET LOCAL would
+    # otherwise relax the durability of the caller's whole transaction.
+    if connection.vendor == "postgresql" and not connection.savepoint_ids:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _answer_existing(record: IdempotencyKey, fingerprint: str) -> Response:

@@ -426,8 +426,12 @@ def hold_quote(
     """Lock the voucher and the firm's cap row, check the voucher's rules, and compute
     `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`
     (DESIGN.md 2, step 3). Raises the rule's 422 and writes nothing."""
+    # Lock the voucher and its ledger account together. After waiting for a lock, PostgreSQL
+    # re-reads the latest version of every row it locks (READ COMMITTED), so the balance is
+    # current; a join to a row it did not lock would come from the pre-wait snapshot and
+    # miss the holds placed meanwhile.
     voucher = (
-        Voucher.objects.select_for_update(of=("self",))
+        Voucher.objects.select_for_update(of=("self", "account"))
         .select_related("account", "pool")
         .filter(pk=voucher_id, firm=firm)
         .first()
@@ -448,10 +452,8 @@ def hold_quote(
             f"Voucher {voucher.code} is for {voucher.category} in its programme; "
             f"this offering is {category}.",
         )
-    # Read the balance afresh now that the lock is held: the account joined above comes from
-    # the statement's snapshot, taken before any wait for the lock (READ COMMITTED), so it
-    # misses the holds of the orders that held the lock meanwhile.
-    available = ledger.balances_of([voucher.account])[voucher.account.pk].available
+    account = voucher.account
+    available = account.credits_posted - account.debits_posted - account.debits_pending
     if available <= 0:
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {voucher.code} has no free balance left."
