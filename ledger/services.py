@@ -340,51 +340,21 @@ _Applied = list[tuple[Account, dict[str, int]]]
 def _apply(
     transfer: Transfer, *, debit_delta: dict[str, int], credit_delta: dict[str, int]
 ) -> _Applied:
-    """Update both accounts' counters with conditional UPDATEs, in a fixed (id) order.
-
-    A limited account is only updated if the result stays within its limit: zero rows
-    updated means the limit refused it, and what was already applied is undone before
-    raising. The CHECK constraints are the backstop.
-    """
-    updates = [
-        (transfer.debit_account, debit_delta, Entry.Side.DEBIT),
-        (transfer.credit_account, credit_delta, Entry.Side.CREDIT),
-    ]
+    """Update both accounts' counters (`_apply_account`), in a fixed (id) order to avoid
+    deadlocks. If a limit refuses, what was applied is undone before raising, unless the
+    transfer turns out to be a replay of one accepted before."""
+    updates = [(transfer.debit_account, debit_delta), (transfer.credit_account, credit_delta)]
     updates.sort(key=lambda item: str(item[0].pk))
     applied: _Applied = []
-    for account, delta, side in updates:
-        if not account.is_balance_cached:
-            continue
-        conditions: list[Any] = [Q(pk=account.pk)]
-        debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
-        # Differences, not sums, so that the condition cannot overflow a bigint.
-        if account.debits_must_not_exceed_credits and debit_increase > 0:
-            conditions.append(
-                GreaterThanOrEqual(
-                    F("credits_posted") - F("debits_posted") - F("debits_pending"), debit_increase
-                )
-            )
-        credit_increase = delta.get("credits_pending", 0) + delta.get("credits_posted", 0)
-        if account.credits_must_not_exceed_debits and credit_increase > 0:
-            conditions.append(
-                GreaterThanOrEqual(
-                    F("debits_posted") - F("credits_posted") - F("credits_pending"),
-                    credit_increase,
-                )
-            )
-        for name, value in delta.items():
-            if value > 0:  # a counter may not pass 2**63 - 1: PostgreSQL would raise instead
-                conditions.append(Q(**{f"{name}__lte": MAX_AMOUNT - value}))
-        updated = Account.objects.filter(*conditions).update(
-            **{name: F(name) + value for name, value in delta.items()}
-        )
-        if updated != 1:
+    for account, delta in updates:
+        try:
+            applied += _apply_account(account, delta)
+        except LedgerError:
             _undo(applied)
             existing = Transfer.objects.filter(pk=transfer.pk).first()
             if existing is not None:  # a replay of a transfer that was accepted before
                 return _existing_or_raise_as_applied(transfer, existing)
-            raise _refusal(account, delta, side)
-        applied.append((account, delta))
+            raise
     return applied
 
 
@@ -604,7 +574,10 @@ def _validate_new(debit_account: Account, credit_account: Account, amount: int) 
 
 
 def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
-    """One conditional UPDATE of one account by `delta`, within its limits."""
+    """One conditional UPDATE of one account by `delta`: applied only if the account stays
+    within its limit flag and no counter passes 2**63 - 1 (zero rows updated means refused;
+    the CHECK constraints are the backstop). Conditions are differences, never sums, so they
+    cannot overflow a bigint themselves."""
     if not account.is_balance_cached or not any(delta.values()):
         return []
     conditions: list[Any] = [Q(pk=account.pk)]

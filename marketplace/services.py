@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -594,31 +595,47 @@ def order_expire_unaccepted(*, order_id: uuid.UUID, now: dt.datetime) -> bool:
         return True
 
 
+def _due_order_ids(
+    *,
+    status: str,
+    since: str,
+    days: Callable[[Programme], int],
+    now: dt.datetime,
+    batch_size: int,
+) -> list[uuid.UUID]:
+    """Orders in `status` whose `since` timestamp is older than their programme's `days`."""
+    due: list[uuid.UUID] = []
+    for programme in Programme.objects.all():
+        cutoff = now - dt.timedelta(days=days(programme))
+        due += (
+            Order.objects.filter(programme=programme, status=status, **{f"{since}__lte": cutoff})
+            .order_by(since)
+            .values_list("id", flat=True)[:batch_size]
+        )
+    return due
+
+
 def orders_auto_confirm_due(*, now: dt.datetime | None = None, batch_size: int = 1000) -> int:
     """Confirm every order whose programme's dispute window has passed without a dispute."""
     now = now or timezone.now()
-    confirmed = 0
-    for programme in Programme.objects.all():
-        due = Order.objects.filter(
-            programme=programme,
-            status=Order.Status.AWAITING_CONFIRMATION,
-            completed_at__lte=now - dt.timedelta(days=programme.dispute_window_days),
-        ).order_by("completed_at")
-        for order_id in list(due.values_list("id", flat=True)[:batch_size]):
-            confirmed += order_auto_confirm(order_id=order_id, now=now)
-    return confirmed
+    due = _due_order_ids(
+        status=Order.Status.AWAITING_CONFIRMATION,
+        since="completed_at",
+        days=lambda programme: programme.dispute_window_days,
+        now=now,
+        batch_size=batch_size,
+    )
+    return sum(order_auto_confirm(order_id=order_id, now=now) for order_id in due)
 
 
 def orders_expire_unaccepted_due(*, now: dt.datetime | None = None, batch_size: int = 1000) -> int:
     """Expire every order its provider never accepted in time, voiding the holds."""
     now = now or timezone.now()
-    expired = 0
-    for programme in Programme.objects.all():
-        due = Order.objects.filter(
-            programme=programme,
-            status=Order.Status.PENDING_PROVIDER,
-            created_at__lte=now - dt.timedelta(days=programme.unaccepted_order_expiry_days),
-        ).order_by("created_at")
-        for order_id in list(due.values_list("id", flat=True)[:batch_size]):
-            expired += order_expire_unaccepted(order_id=order_id, now=now)
-    return expired
+    due = _due_order_ids(
+        status=Order.Status.PENDING_PROVIDER,
+        since="created_at",
+        days=lambda programme: programme.unaccepted_order_expiry_days,
+        now=now,
+        batch_size=batch_size,
+    )
+    return sum(order_expire_unaccepted(order_id=order_id, now=now) for order_id in due)
