@@ -62,6 +62,10 @@ _ERROR_DESCRIPTIONS = {
         "Wrong state for this action, or an idempotency key conflict: `invalid_state`, "
         "`idempotency_key_reused`, `idempotency_key_in_use`."
     ),
+    "415": (
+        "The request body's `Content-Type` is missing or not one this operation takes: "
+        "`unsupported_media_type`."
+    ),
     "422": "A subsidy rule refuses it; `code` says which.",
     "429": "Too many requests: `throttled`. `Retry-After` says when to try again.",
 }
@@ -115,6 +119,8 @@ def add_error_responses(
     - 400 and 404 on every operation;
     - 401 and 403 on every operation that takes credentials;
     - 409 and 422 on every unsafe method (state conflicts, idempotency keys, subsidy rules);
+    - 415 on every operation that takes a request body (a missing or unsupported
+      `Content-Type`);
     - 429 on throttled views;
     - the `Idempotency-Key` header on `@idempotent` handlers.
 
@@ -135,6 +141,8 @@ def add_error_responses(
                 codes += ["401", "403"]
             if method in _UNSAFE_METHODS:
                 codes += ["409", "422"]
+            if "requestBody" in operation:
+                codes.append("415")
             if view_class is not None and getattr(view_class, "throttle_classes", None):
                 codes.append("429")
             responses = operation.setdefault("responses", {})

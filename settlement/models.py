@@ -82,8 +82,9 @@ class Payout(BaseModel):
 
 
 class PayoutPart(models.Model):
-    """The share of a payout drawn from one category's payable. Negative when that category
-    owes clawbacks that the payout nets off."""
+    """The share of a payout drawn from one category's payable: what that payable owed at the
+    cut-off, net of the category's clawbacks (always positive; a category in debt carries it
+    over and is not part of the payout)."""
 
     id = models.BigAutoField(primary_key=True)
     payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="parts")

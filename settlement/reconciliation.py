@@ -26,6 +26,7 @@ from core.audit import audit_record
 from core.exceptions import InvalidStateError, ValidationError
 from core.ids import stable_id
 from ledger import services as ledger
+from ledger.models import Account
 from ledger.services import TransferSpec
 from settlement.models import (
     BankStatement,
@@ -36,6 +37,7 @@ from settlement.models import (
     StatementLine,
 )
 from settlement.services import _require_finance, clearing_account, disbursed_account
+from vouchers.models import Programme
 
 log = structlog.get_logger(__name__)
 
@@ -333,29 +335,50 @@ def _settle(paid: list[Payout], returned: list[Payout]) -> None:
     if not paid and not returned:
         return
     now = timezone.now()
-    parts_by_payout: dict[Any, list[PayoutPart]] = {}
-    for part in PayoutPart.objects.filter(payout__in=[*paid, *returned]).select_related(
-        "payable_account", "payout__batch__programme"
+    # Plain rows, not model instances: a chunk settles thousands of parts.
+    parts_by_payout: dict[Any, list[tuple[Any, ...]]] = {}
+    returned_ids = {payout.pk for payout in returned}
+    payables: set[Any] = set()
+    programme_ids: set[Any] = set()
+    for part in PayoutPart.objects.filter(payout__in=[*paid, *returned]).values_list(
+        "pk",
+        "payout_id",
+        "category",
+        "amount_fen",
+        "payable_account_id",
+        "payout__batch__programme_id",
     ):
-        parts_by_payout.setdefault(part.payout_id, []).append(part)
+        parts_by_payout.setdefault(part[1], []).append(part)
+        programme_ids.add(part[5])
+        if part[1] in returned_ids:
+            payables.add(part[4])
+    # bank:clearing and disbursed, looked up once per programme, not once per part; the
+    # payables only for returns.
+    programme_accounts = {
+        programme.pk: (clearing_account(programme), disbursed_account(programme))
+        for programme in Programme.objects.filter(pk__in=programme_ids)
+    }
+    payable_accounts = Account.objects.in_bulk(payables) if payables else {}
     specs = []
     for payouts, kind in ((paid, "payout_paid"), (returned, "payout_return")):
         for payout in payouts:
-            for part in parts_by_payout.get(payout.pk, []):
-                programme = part.payout.batch.programme
+            for part_id, _, category, amount_fen, payable_id, programme_id in parts_by_payout.get(
+                payout.pk, []
+            ):
+                clearing, disbursed = programme_accounts[programme_id]
                 if kind == "payout_paid":
-                    debit, credit = clearing_account(programme), disbursed_account(programme)
+                    debit, credit = clearing, disbursed
                 else:
-                    debit, credit = disbursed_account(programme), part.payable_account
+                    debit, credit = disbursed, payable_accounts[payable_id]
                 specs.append(
                     TransferSpec(
-                        id=stable_id(kind, part.pk),
+                        id=stable_id(kind, part_id),
                         debit_account=debit,
                         credit_account=credit,
-                        amount=part.amount_fen,
+                        amount=amount_fen,
                         kind=kind,
                         metadata={
-                            "category": part.category,
+                            "category": category,
                             "provider": str(payout.provider_id),
                             "payout": str(payout.pk),
                         },

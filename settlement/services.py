@@ -182,7 +182,7 @@ def payout_batch_prepare(*, batch_id: uuid.UUID) -> bool:
             before={"status": "preparing"},
             after={
                 "status": "draft",
-                "payouts": len(parts and payouts),
+                "payouts": len(payouts),
                 "total_fen": total,
                 "held": sum(p.status == Payout.Status.HELD for p in payouts),
             },
@@ -250,6 +250,13 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
             raise SubsidyRuleError(
                 "self_approval", "The officer who submitted a batch cannot also approve it."
             )
+        # Lock the payouts before the ledger accounts, in the order statement imports use
+        # (payouts, then bank:clearing), so the two can never deadlock.
+        pending = list(
+            Payout.objects.select_for_update()
+            .filter(batch=batch, status=Payout.Status.PENDING)
+            .values_list("pk", flat=True)
+        )
         claim_ids = list(
             PayoutPart.objects.filter(payout__batch=batch).values_list(
                 "claim_transfer_id", flat=True
@@ -259,9 +266,7 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
             [(stable_id("payout-claim-post", claim_id), claim_id, None) for claim_id in claim_ids]
         )
         now = timezone.now()
-        Payout.objects.filter(batch=batch, status=Payout.Status.PENDING).update(
-            status=Payout.Status.SENT, sent_at=now
-        )
+        Payout.objects.filter(pk__in=pending).update(status=Payout.Status.SENT, sent_at=now)
         batch.status = PayoutBatch.Status.APPROVED
         batch.approved_by = actor
         batch.approved_at = now

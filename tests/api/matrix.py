@@ -58,6 +58,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
 
 from accounts.models import Membership, Organisation, User
@@ -66,6 +67,9 @@ from marketplace import services as marketplace
 from marketplace.models import Offering, Order
 from providers import services as providers
 from providers.models import Accreditation, AccreditationRequest, BankAccount
+from settlement import reconciliation
+from settlement import services as settlement
+from settlement.models import Payout, PayoutBatch, ReconciliationException
 from tests import factories
 from vouchers import services as vouchers
 from vouchers.models import Programme, Voucher, VoucherApplication
@@ -91,6 +95,7 @@ ORG_MEMBERS = FIRM | PROVIDER
 ORG_ADMINS = roles(ADMIN_ROLES)
 STAFF = roles(STAFF_ROLES)
 NOBODY = roles()
+FINANCE = roles(Role.FINANCE_OFFICER)
 
 
 @dataclass
@@ -404,6 +409,89 @@ def _other_order_in(status: str) -> ForeignBuilder:
     return build
 
 
+# --- settlement: staff resources; the other tenant's money is what must not leak ---------
+
+
+def _finance_officer() -> User:
+    return factories.user_with_role(Role.FINANCE_OFFICER)
+
+
+def _completed_order(other: OtherTenant) -> Foreign:
+    """An order of the other firm, delivered in part and confirmed: captured subsidy that the
+    other provider's payable owes it."""
+    foreign = _order(other, Order.Status.AWAITING_CONFIRMATION)
+    marketplace.order_confirm(actor=other.firm_admin, order_id=foreign.kwargs["id"])
+    return foreign
+
+
+def _batch(other: OtherTenant, status: str) -> tuple[PayoutBatch, list[str]]:
+    """A batch paying the other provider (which has a bank account), taken through the
+    services to `status` (draft, submitted or approved)."""
+    secrets = _completed_order(other).secrets
+    account = _bank_account(other)
+    secrets += [account.account_number, account.account_name, account.bank_name]
+    maker = _finance_officer()
+    batch = settlement.payout_batch_request(programme=_programme(), actor=maker)
+    settlement.payout_batch_prepare(batch_id=batch.pk)  # the worker's job, on commit
+    if status in (PayoutBatch.Status.SUBMITTED, PayoutBatch.Status.APPROVED):
+        settlement.payout_batch_submit(batch=batch, actor=maker)
+    if status == PayoutBatch.Status.APPROVED:
+        settlement.payout_batch_approve(batch=batch, actor=_finance_officer())
+    batch.refresh_from_db()
+    assert batch.status == status, batch.status
+    payout = Payout.objects.get(batch=batch)
+    return batch, [*secrets, str(batch.id), str(payout.id), payout.reference]
+
+
+def _other_batch_in(status: str) -> ForeignBuilder:
+    def build(other: OtherTenant) -> Foreign:
+        batch, secrets = _batch(other, status)
+        return Foreign(kwargs={"id": batch.id}, secrets=secrets)
+
+    build.__name__ = f"_other_batch_{status}"
+    return build
+
+
+def _other_batches(other: OtherTenant) -> Foreign:
+    return Foreign(secrets=_batch(other, PayoutBatch.Status.DRAFT)[1])
+
+
+def _exception(other: OtherTenant) -> tuple[ReconciliationException, list[str]]:
+    """An open exception: the bank paid the other provider's sent payout a wrong amount."""
+    batch, secrets = _batch(other, PayoutBatch.Status.APPROVED)
+    payout = Payout.objects.get(batch=batch)
+    content = (
+        "value_date,reference,amount,currency,counterparty_account,description\n"
+        f"2026-03-12,{payout.reference},-0.01,CNY,{payout.account_number},Foreign {_tag()}\n"
+    )
+    upload = SimpleUploadedFile("statement.csv", content.encode())
+    statement, _ = reconciliation.statement_import(
+        upload=upload, filename="statement.csv", actor=_finance_officer()
+    )
+    exception = ReconciliationException.objects.get(statement=statement)
+    assert exception.kind == ReconciliationException.Kind.AMOUNT_MISMATCH, exception.kind
+    return exception, [*secrets, str(statement.id), str(exception.id)]
+
+
+def _other_exceptions(other: OtherTenant) -> Foreign:
+    return Foreign(secrets=_exception(other)[1])
+
+
+def _other_exception(other: OtherTenant) -> Foreign:
+    exception, secrets = _exception(other)
+    return Foreign(kwargs={"id": exception.id}, secrets=secrets)
+
+
+def _other_clawbacks(other: OtherTenant) -> Foreign:
+    """A clawback of the other firm's completed order, which names the order and the reason."""
+    foreign = _completed_order(other)
+    reason = f"Foreign clawback {_tag()}"
+    clawback = settlement.clawback_create(
+        order_id=foreign.kwargs["id"], reason=reason, actor=_finance_officer()
+    )
+    return Foreign(secrets=[*foreign.secrets, str(clawback.id), reason])
+
+
 # --- the matrix -----------------------------------------------------------------------------
 
 MATRIX: Sequence[Endpoint] = [
@@ -562,6 +650,37 @@ MATRIX: Sequence[Endpoint] = [
         foreign=_other_order_in(Order.Status.DISPUTED),
         body={"outcome": "void"},
     ),
+    # settlement: staff resources with no tenant owner; finance officers act, staff read
+    Endpoint(
+        "payout-batch-list",
+        {"GET": STAFF, "POST": FINANCE},
+        foreign=_other_batches,
+        body={"programme": PROGRAMME},
+    ),
+    Endpoint("payout-batch-detail", {"GET": STAFF}, foreign=_other_batch_in("draft")),
+    Endpoint("payout-batch-submit", {"POST": FINANCE}, foreign=_other_batch_in("draft")),
+    Endpoint("payout-batch-approve", {"POST": FINANCE}, foreign=_other_batch_in("submitted")),
+    Endpoint(
+        "payout-batch-bank-file",
+        {"GET": FINANCE},
+        foreign=_other_batch_in("approved"),
+        sees_secrets=FINANCE,
+    ),
+    Endpoint("bank-statement-list", {"POST": FINANCE}, foreign=_other_exceptions),
+    Endpoint("reconciliation-exception-list", {"GET": STAFF}, foreign=_other_exceptions),
+    Endpoint(
+        "reconciliation-exception-resolve",
+        {"POST": FINANCE},
+        foreign=_other_exception,
+        body={"note": "Bank confirmed the amount"},
+    ),
+    Endpoint(
+        "clawback-list",
+        {"GET": STAFF, "POST": FINANCE},
+        foreign=_other_clawbacks,
+        body={"order": str(uuid.UUID(int=1)), "reason": "Ineligible"},
+    ),
+    Endpoint("audit-event-list", {"GET": STAFF}, foreign=_other_clawbacks),
 ]
 
 BY_NAME: dict[str, Endpoint] = {endpoint.url_name: endpoint for endpoint in MATRIX}

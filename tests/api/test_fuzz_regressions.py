@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import pytest
 from django_filters import rest_framework as filters
+from knox.models import AuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts.models import Membership
+from accounts.roles import Role
 from core.filters import StrictFilterBackend
-from tests.factories import MembershipFactory
+from marketplace.models import Order
+from tests.factories import MembershipFactory, user_with_role
 
 
 class _CreatedBefore(filters.FilterSet):
@@ -57,3 +60,19 @@ def test_datetime_filter_outside_the_representable_range_is_a_bad_filter(value: 
     with pytest.raises(ValidationError) as raised:
         _filter(value)
     assert raised.value.detail == {"created_before": ["Out of range."]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["", "text/plain", "application/xml"])
+def test_a_body_in_a_media_type_the_view_does_not_take_is_a_415(content_type: str) -> None:
+    """POST /api/v1/orders with a body and no Content-Type answered 415, which the schema did
+    not document (core.schema.add_error_responses now does)."""
+    _, token = AuthToken.objects.create(user=user_with_role(Role.FIRM_ADMIN))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = client.generic("POST", "/api/v1/orders", data="V", content_type=content_type)
+
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert Order.objects.count() == 0

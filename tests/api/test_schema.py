@@ -46,3 +46,17 @@ def test_throttled_and_idempotent_operations_say_so(api_schema: dict[str, Any]) 
     assert "429" not in members["get"]["responses"]
     assert any(p["name"] == "Idempotency-Key" for p in members["post"]["parameters"])
     assert not any(p["name"] == "Idempotency-Key" for p in members["get"]["parameters"])
+
+
+def test_operations_with_a_body_document_unsupported_media_types(
+    api_schema: dict[str, Any],
+) -> None:
+    """A body in a media type the operation does not take answers 415 (the fuzzer found
+    `POST /api/v1/orders` without a Content-Type answering an undocumented 415)."""
+    with_body = [op for _, _, op in _operations(api_schema) if "requestBody" in op]
+    assert with_body
+    for path, method, operation in _operations(api_schema):
+        if "requestBody" in operation:
+            assert _error_schema(operation, "415") == ENVELOPE, (method, path)
+        else:
+            assert "415" not in operation["responses"], (method, path)
