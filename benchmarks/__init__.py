@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand as scripts (see README). Not collected by pytest."""
