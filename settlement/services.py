@@ -96,7 +96,10 @@ def payout_batch_prepare(*, batch_id: uuid.UUID) -> bool:
         )
         if programme_id is None:
             return False
-        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        # FOR NO KEY UPDATE: it serialises preparations, but not the inserts that reference the
+        # programme (orders, vouchers, batches), whose foreign-key checks take KEY SHARE locks
+        # that a plain FOR UPDATE would make wait for the whole preparation.
+        programme = Programme.objects.select_for_update(no_key=True).get(pk=programme_id)
         batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != PayoutBatch.Status.PREPARING:
             return False
