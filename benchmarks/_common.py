@@ -51,7 +51,12 @@ def migrate(url: str) -> None:
 
 def setup_django(url: str) -> None:
     os.environ.update(django_env(url))
-    sys.path.insert(0, str(ROOT))
+    # Run as a script, this folder is first on sys.path, where `settlement.py` (the benchmark)
+    # would shadow the `settlement` app: put the project root first instead.
+    # Celery also puts the working directory on sys.path, so work from the project root.
+    here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [str(ROOT)] + [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    os.chdir(ROOT)
     import django
 
     django.setup()
