@@ -74,6 +74,12 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.ledger}/{self.code}"
 
+    @property
+    def available(self) -> int:
+        """What a credit-normal account can still be debited, from its cached counters:
+        posted credits less posted and pending debits (as `ledger.services.Balance`)."""
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
 
 class Transfer(models.Model):
     """An immutable movement of `amount` from `debit_account` to `credit_account`.

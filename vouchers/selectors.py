@@ -47,7 +47,7 @@ def vouchers_for(*, user: User) -> QuerySet[Voucher]:
 
 def pool_figures(pool: BudgetPool) -> dict[str, int]:
     account: Account = pool.account
-    available = account.credits_posted - account.debits_posted - account.debits_pending
+    available = account.available
     return {"available_fen": available, "committed_fen": pool.budget_fen - available}
 
 
@@ -102,7 +102,7 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
     pool_rows = []
     for pool in pools:
         account = pool.account
-        available = account.credits_posted - account.debits_posted - account.debits_pending
+        available = account.available
         budget = funded.get(account.pk, 0)
         vouchers = voucher_rows.get(pool.category, {"held": 0, "posted": 0, "returned": 0})
         pool_rows.append(
@@ -154,7 +154,7 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
 
 def voucher_figures(voucher: Voucher) -> dict[str, Any]:
     account: Account = voucher.account
-    available = account.credits_posted - account.debits_posted - account.debits_pending
+    available = account.available
     status = voucher.status
     if status == Voucher.Status.ACTIVE and available <= 0:
         status = "exhausted"

@@ -453,7 +453,7 @@ def hold_quote(
             f"this offering is {category}.",
         )
     account = voucher.account
-    available = account.credits_posted - account.debits_posted - account.debits_pending
+    available = account.available
     if available <= 0:
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {voucher.code} has no free balance left."
