@@ -7,6 +7,7 @@ domain error (for example `exceeds_credits` on a pool becomes `insufficient_budg
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from contextlib import nullcontext
@@ -19,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
+from core.db import insert_rows
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -283,21 +285,35 @@ def _insert_unless_exists(transfer: Transfer) -> bool:
     A concurrent insert of the same id (or of a second resolution of the same pending
     transfer) waits for the first to commit and then writes nothing.
     """
-    meta = Transfer._meta
-    quote = connection.ops.quote_name
-    fields = meta.concrete_fields
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    params = [
-        field.get_db_prep_save(field.pre_save(transfer, add=True), connection) for field in fields
-    ]
+    pk_column = connection.ops.quote_name(Transfer._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
-            params,
-        )
+        _insert_rows(cursor, [transfer], suffix=f"ON CONFLICT DO NOTHING RETURNING {pk_column}")
         return cursor.fetchone() is not None
+
+
+def _insert_rows(cursor: Any, rows: list[Any], *, suffix: str = "") -> None:
+    """One plain INSERT of `rows` (instances of one model, with their primary keys or an
+    auto field), built straight from the model's fields: the per-transfer hot path writes
+    its rows without the ORM's per-query compilation."""
+    meta = rows[0]._meta
+    quote = connection.ops.quote_name
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not (field.primary_key and getattr(rows[0], field.attname) is None)
+    ]
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(field.pre_save(row, add=True), connection)
+        for row in rows
+        for field in fields
+    ]
+    cursor.execute(
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES {', '.join([row_placeholders] * len(rows))} {suffix}",
+        params,
+    )
 
 
 _COMPARED_FIELDS = (
@@ -388,28 +404,23 @@ def _undo(applied: _Applied) -> None:
 
 def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> None:
     now = transfer.created_at or timezone.now()
-    Entry.objects.bulk_create(
-        [
-            Entry(
-                transfer=transfer,
-                account_id=transfer.debit_account_id,
-                ledger=transfer.ledger,
-                side=Entry.Side.DEBIT,
-                pending_delta=pending_delta,
-                posted_delta=posted_delta,
-                created_at=now,
-            ),
-            Entry(
-                transfer=transfer,
-                account_id=transfer.credit_account_id,
-                ledger=transfer.ledger,
-                side=Entry.Side.CREDIT,
-                pending_delta=pending_delta,
-                posted_delta=posted_delta,
-                created_at=now,
-            ),
-        ]
-    )
+    entries = [
+        Entry(
+            transfer=transfer,
+            account_id=account_id,
+            ledger=transfer.ledger,
+            side=side,
+            pending_delta=pending_delta,
+            posted_delta=posted_delta,
+            created_at=now,
+        )
+        for account_id, side in (
+            (transfer.debit_account_id, Entry.Side.DEBIT),
+            (transfer.credit_account_id, Entry.Side.CREDIT),
+        )
+    ]
+    with connection.cursor() as cursor:
+        _insert_rows(cursor, entries)
 
 
 # --- bulk operations ---------------------------------------------------------------------
@@ -464,28 +475,57 @@ def transfers_create_many(specs: list[TransferSpec], *, pending: bool = False) -
                 _undo(applied)
                 raise
         now = timezone.now()
-        phase = Transfer.Phase.PENDING if pending else Transfer.Phase.SINGLE
-        transfers = [
-            Transfer(
-                id=spec.id,
-                ledger=spec.debit_account.ledger,
-                currency=spec.debit_account.currency,
-                debit_account=spec.debit_account,
-                credit_account=spec.credit_account,
-                amount=spec.amount,
-                kind=spec.kind,
-                phase=phase,
-                metadata=spec.metadata,
-                created_at=now,
-            )
-            for spec in specs
-        ]
-        Transfer.objects.bulk_create(transfers, batch_size=2000)
-        _write_entries_many(
-            transfers,
-            pending_delta=lambda t: t.amount if pending else 0,
-            posted_delta=lambda t: 0 if pending else t.amount,
+        phase = (Transfer.Phase.PENDING if pending else Transfer.Phase.SINGLE).value
+        pending_delta, posted_delta = (1, 0) if pending else (0, 1)
+        insert_rows(
+            Transfer,
+            _TRANSFER_FIELDS,
+            (
+                (
+                    spec.id,
+                    spec.debit_account.ledger,
+                    spec.debit_account.currency,
+                    spec.debit_account.pk,
+                    spec.credit_account.pk,
+                    spec.amount,
+                    spec.kind,
+                    phase,
+                    None,
+                    spec.metadata,
+                    now,
+                )
+                for spec in specs
+            ),
         )
+        _write_entries_many(
+            (
+                (
+                    spec.id,
+                    spec.debit_account.pk,
+                    spec.credit_account.pk,
+                    spec.debit_account.ledger,
+                    spec.amount * pending_delta,
+                    spec.amount * posted_delta,
+                )
+                for spec in specs
+            ),
+            now=now,
+        )
+
+
+_TRANSFER_FIELDS = (
+    "id",
+    "ledger",
+    "currency",
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "kind",
+    "phase",
+    "pending_id",
+    "metadata",
+    "created_at",
+)
 
 
 def transfers_resolve_many(
@@ -550,11 +590,39 @@ def transfers_resolve_many(
                 delta[f"{side}_posted"] = delta.get(f"{side}_posted", 0) + posted
         for account_id in sorted(deltas, key=str):
             _apply_account(accounts[account_id], deltas[account_id])
-        Transfer.objects.bulk_create(made, batch_size=2000)
+        insert_rows(
+            Transfer,
+            _TRANSFER_FIELDS,
+            (
+                (
+                    t.pk,
+                    t.ledger,
+                    t.currency,
+                    t.debit_account_id,
+                    t.credit_account_id,
+                    t.amount,
+                    t.kind,
+                    str(t.phase),
+                    t.pending_id,
+                    t.metadata,
+                    now,
+                )
+                for t in made
+            ),
+        )
         _write_entries_many(
-            made,
-            pending_delta=lambda t: -pendings[t.pending_id].amount,  # type: ignore[index]
-            posted_delta=lambda t: t.amount,
+            (
+                (
+                    t.pk,
+                    t.debit_account_id,
+                    t.credit_account_id,
+                    t.ledger,
+                    -pendings[t.pending_id].amount,  # type: ignore[index]
+                    t.amount,
+                )
+                for t in made
+            ),
+            now=now,
         )
 
 
@@ -606,24 +674,31 @@ def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
     return [(account, delta)]
 
 
-def _write_entries_many(
-    transfers: list[Transfer], *, pending_delta: Any, posted_delta: Any
-) -> None:
-    entries = []
-    for transfer in transfers:
-        for account_id, side in (
-            (transfer.debit_account_id, Entry.Side.DEBIT),
-            (transfer.credit_account_id, Entry.Side.CREDIT),
-        ):
-            entries.append(
-                Entry(
-                    transfer_id=transfer.pk,
-                    account_id=account_id,
-                    ledger=transfer.ledger,
-                    side=side,
-                    pending_delta=pending_delta(transfer),
-                    posted_delta=posted_delta(transfer),
-                    created_at=transfer.created_at,
-                )
+def _write_entries_many(transfers: Iterable[tuple[Any, ...]], *, now: dt.datetime) -> None:
+    """The two entries of each transfer, given as `(transfer id, debit account id, credit
+    account id, ledger, pending delta, posted delta)`."""
+    debit, credit = Entry.Side.DEBIT.value, Entry.Side.CREDIT.value
+    insert_rows(
+        Entry,
+        _ENTRY_FIELDS,
+        (
+            row
+            for transfer_id, debit_id, credit_id, code, pending, posted in transfers
+            for row in (
+                (transfer_id, debit_id, code, debit, pending, posted, now),
+                (transfer_id, credit_id, code, credit, pending, posted, now),
             )
-    Entry.objects.bulk_create(entries, batch_size=4000)
+        ),
+        batch_size=4000,
+    )
+
+
+_ENTRY_FIELDS = (
+    "transfer_id",
+    "account_id",
+    "ledger",
+    "side",
+    "pending_delta",
+    "posted_delta",
+    "created_at",
+)

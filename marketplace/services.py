@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Affiliation, Organisation, User
@@ -205,15 +205,28 @@ def order_place(
         raise PermissionDeniedError("Only a firm may place orders.")
     now = timezone.now()
     with transaction.atomic():
+        # One query for the offering, its programme and provider, the provider's active
+        # accreditation for the category (with its payable account) and the related-party
+        # flag: the hot path of the product reads what it needs at once.
         offering = (
-            Offering.objects.select_related("programme", "provider")
-            .annotate(
+            Offering.objects.annotate(
+                accreditation=FilteredRelation(
+                    "provider__accreditations",
+                    condition=Q(
+                        provider__accreditations__programme=F("programme"),
+                        provider__accreditations__category=F("category"),
+                        provider__accreditations__status=Accreditation.Status.ACTIVE,
+                    ),
+                ),
                 is_related=Exists(
                     Affiliation.objects.filter(
                         Q(organisation=firm, credit_code=OuterRef("provider__credit_code"))
                         | Q(organisation=OuterRef("provider"), credit_code=firm.credit_code)
                     )
-                )
+                ),
+            )
+            .select_related(  # type: ignore[misc]  # the stubs do not know filtered relations
+                "programme", "provider", "accreditation__payable_account"
             )
             .filter(pk=offering_id)
             .first()
@@ -234,16 +247,8 @@ def order_place(
         programme = offering.programme
         vouchers.programme_require_open(programme)
         quantity = quantity_validate(quantity, offering.unit)
-        accreditation = (
-            Accreditation.objects.select_related("payable_account")
-            .filter(
-                provider_id=offering.provider_id,
-                programme=programme,
-                category=offering.category,
-                status=Accreditation.Status.ACTIVE,
-            )
-            .first()
-        )
+        # The filtered relation is set only when the join found a row.
+        accreditation = getattr(offering, "accreditation", None)
         if accreditation is None:
             raise SubsidyRuleError(
                 "provider_not_accredited",

@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_record
+from core.db import insert_rows
 from core.exceptions import InvalidStateError, ValidationError
 from core.ids import stable_id
 from ledger import services as ledger
@@ -56,20 +58,22 @@ class ParsedLine:
     currency: str
     counterparty_account: str
     description: str
+    fingerprint: str  # the digest of the line's content, see `_fingerprint`
 
-    @property
-    def fingerprint(self) -> str:
-        content = "\x1f".join(
-            [
-                self.value_date.isoformat(),
-                self.reference,
-                str(self.amount_fen),
-                self.currency,
-                self.counterparty_account,
-                self.description,
-            ]
-        )
-        return hashlib.sha256(content.encode()).hexdigest()
+
+def _fingerprint(*fields: str) -> str:
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+@dataclass
+class _Payout:
+    """The few fields of a payout that matching reads, locked for this import."""
+
+    pk: uuid.UUID
+    provider_id: uuid.UUID
+    programme_id: uuid.UUID
+    amount_fen: int
+    status: str
 
 
 def _amount_fen(text: str) -> int:
@@ -113,14 +117,23 @@ def _parse(rows: Iterator[list[str]], errors: dict[str, str]) -> Iterator[Parsed
                 "currency must be 3 letters; counterparty and description are too long."
             )
             continue
+        currency = currency.upper()
         yield ParsedLine(
             row_number,
             parsed_date,
             reference,
             amount_fen,
-            currency.upper(),
+            currency,
             counterparty,
             description,
+            _fingerprint(
+                parsed_date.isoformat(),
+                reference,
+                str(amount_fen),
+                currency,
+                counterparty,
+                description,
+            ),
         )
 
 
@@ -218,29 +231,32 @@ def _lock_reconciliation() -> None:
 def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[str, int]) -> None:
     """Match one chunk of lines: a payment for a `sent` payout of the same amount makes it
     `paid`; a positive line for a `paid` payout of the same amount makes it `returned`, and
-    its money payable again. Anything else is an open exception."""
-    fingerprints = {line.fingerprint for line in chunk}
+    its money payable again. Anything else is an open exception.
+
+    Lines are matched in file order (a payout can be paid and returned in one chunk), over
+    plain rows rather than model instances, and written with one COPY per table."""
     seen = set(
-        StatementLine.objects.filter(fingerprint__in=fingerprints).values_list(
-            "fingerprint", flat=True
-        )
+        StatementLine.objects.filter(
+            fingerprint__in={line.fingerprint for line in chunk}
+        ).values_list("fingerprint", flat=True)
     )
     payouts = {
-        p.reference: p
-        for p in Payout.objects.select_for_update().filter(
-            reference__in={x.reference for x in chunk}
+        row[0]: _Payout(*row[1:])
+        for row in Payout.objects.select_for_update(of=("self",))
+        .filter(reference__in={line.reference for line in chunk})
+        .values_list(
+            "reference", "pk", "provider_id", "batch__programme_id", "amount_fen", "status"
         )
     }
-    rows: list[StatementLine] = []
-    problems: list[tuple[int, str, str]] = []
-    paid: list[Payout] = []
-    returned: list[Payout] = []
+    rows: list[tuple[Any, ...]] = []
+    problems: dict[int, tuple[str, str]] = {}
+    paid: list[_Payout] = []
+    returned: list[_Payout] = []
     for line in chunk:
         payout = payouts.get(line.reference)
-        outcome: str = StatementLine.Outcome.EXCEPTION
-        kind, message = "", ""
         if line.fingerprint in seen:
             kind, message = "duplicate_line", "This line was already imported."
+            outcome: str = StatementLine.Outcome.EXCEPTION
         else:
             seen.add(line.fingerprint)
             kind, message, outcome = _match(line, payout)
@@ -250,38 +266,58 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
             elif outcome == StatementLine.Outcome.RETURNED and payout is not None:
                 returned.append(payout)
                 payout.status = Payout.Status.RETURNED
+        if outcome == StatementLine.Outcome.EXCEPTION:
+            problems[line.line_number] = (kind, message)
         rows.append(
-            StatementLine(
-                statement=statement,
-                line_number=line.line_number,
-                value_date=line.value_date,
-                reference=line.reference,
-                amount_fen=line.amount_fen,
-                currency=line.currency,
-                counterparty_account=line.counterparty_account,
-                description=line.description,
-                fingerprint=line.fingerprint,
-                outcome=outcome,
-                payout=payout if outcome != StatementLine.Outcome.EXCEPTION else None,
+            (
+                statement.pk,
+                line.line_number,
+                line.value_date,
+                line.reference,
+                line.amount_fen,
+                line.currency,
+                line.counterparty_account,
+                line.description,
+                line.fingerprint,
+                str(outcome),
+                payout.pk if payout is not None and outcome != "exception" else None,
             )
         )
-        if outcome == StatementLine.Outcome.EXCEPTION:
-            problems.append((len(rows) - 1, kind, message))
-    StatementLine.objects.bulk_create(rows)
-    ReconciliationException.objects.bulk_create(
-        [
-            ReconciliationException(
-                statement=statement, line=rows[index], kind=kind, message=message
-            )
-            for index, kind, message in problems
-        ]
-    )
+    insert_rows(StatementLine, _LINE_FIELDS, rows)
+    if problems:
+        now = timezone.now()
+        line_ids = StatementLine.objects.filter(
+            statement=statement, line_number__in=problems
+        ).values_list("line_number", "pk")
+        insert_rows(
+            ReconciliationException,
+            ("id", "created_at", "statement_id", "line_id", "kind", "message", "status", "note"),
+            (
+                (uuid.uuid4(), now, statement.pk, line_id, *problems[line_number], "open", "")
+                for line_number, line_id in line_ids
+            ),
+        )
     _settle(paid, returned)
     counts["matched"] += len(paid) + len(returned)
     counts["exceptions"] += len(problems)
 
 
-def _match(line: ParsedLine, payout: Payout | None) -> tuple[str, str, str]:
+_LINE_FIELDS = (
+    "statement_id",
+    "line_number",
+    "value_date",
+    "reference",
+    "amount_fen",
+    "currency",
+    "counterparty_account",
+    "description",
+    "fingerprint",
+    "outcome",
+    "payout_id",
+)
+
+
+def _match(line: ParsedLine, payout: _Payout | None) -> tuple[str, str, str]:
     if line.currency != "CNY":
         return (
             "currency_mismatch",
@@ -329,7 +365,7 @@ def _match(line: ParsedLine, payout: Payout | None) -> tuple[str, str, str]:
     return "", "", StatementLine.Outcome.RETURNED
 
 
-def _settle(paid: list[Payout], returned: list[Payout]) -> None:
+def _settle(paid: list[_Payout], returned: list[_Payout]) -> None:
     """Move the money of payouts just paid (`bank:clearing` -> `disbursed`) and just returned
     (`disbursed` -> the payables, so it is due again). A payout can be both in one chunk."""
     if not paid and not returned:
@@ -339,33 +375,26 @@ def _settle(paid: list[Payout], returned: list[Payout]) -> None:
     parts_by_payout: dict[Any, list[tuple[Any, ...]]] = {}
     returned_ids = {payout.pk for payout in returned}
     payables: set[Any] = set()
-    programme_ids: set[Any] = set()
-    for part in PayoutPart.objects.filter(payout__in=[*paid, *returned]).values_list(
-        "pk",
-        "payout_id",
-        "category",
-        "amount_fen",
-        "payable_account_id",
-        "payout__batch__programme_id",
-    ):
+    for part in PayoutPart.objects.filter(
+        payout_id__in=[p.pk for p in (*paid, *returned)]
+    ).values_list("pk", "payout_id", "category", "amount_fen", "payable_account_id"):
         parts_by_payout.setdefault(part[1], []).append(part)
-        programme_ids.add(part[5])
         if part[1] in returned_ids:
             payables.add(part[4])
     # bank:clearing and disbursed, looked up once per programme, not once per part; the
     # payables only for returns.
     programme_accounts = {
         programme.pk: (clearing_account(programme), disbursed_account(programme))
-        for programme in Programme.objects.filter(pk__in=programme_ids)
+        for programme in Programme.objects.filter(
+            pk__in={p.programme_id for p in (*paid, *returned)}
+        )
     }
     payable_accounts = Account.objects.in_bulk(payables) if payables else {}
     specs = []
     for payouts, kind in ((paid, "payout_paid"), (returned, "payout_return")):
         for payout in payouts:
-            for part_id, _, category, amount_fen, payable_id, programme_id in parts_by_payout.get(
-                payout.pk, []
-            ):
-                clearing, disbursed = programme_accounts[programme_id]
+            clearing, disbursed = programme_accounts[payout.programme_id]
+            for part_id, _, category, amount_fen, payable_id in parts_by_payout.get(payout.pk, []):
                 if kind == "payout_paid":
                     debit, credit = clearing, disbursed
                 else:
