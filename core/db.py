@@ -4,9 +4,18 @@ inserts of new rows."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, migrations, models
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def unique_row(queryset: models.QuerySet[_M]) -> _M | None:
+    """The row a lookup by a unique key finds, or None. Unlike `.first()` it adds no
+    ORDER BY, which means nothing for a unique key and costs the ORM a compilation step on
+    the hot paths (orders, their holds and their lifecycle)."""
+    return next(iter(queryset[:1]), None)
 
 
 def insert_rows(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Affiliation, Organisation, User
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES, Role
 from core.audit import audit_record
+from core.db import unique_row
 from core.exceptions import (
     InvalidStateError,
     NotFoundError,
@@ -208,7 +209,7 @@ def order_place(
         # One query for the offering, its programme and provider, the provider's active
         # accreditation for the category (with its payable account) and the related-party
         # flag: the hot path of the product reads what it needs at once.
-        offering = (
+        offering = unique_row(
             Offering.objects.annotate(
                 accreditation=FilteredRelation(
                     "provider__accreditations",
@@ -229,7 +230,6 @@ def order_place(
                 "programme", "provider", "accreditation__payable_account"
             )
             .filter(pk=offering_id)
-            .first()
         )
         if offering is None:
             raise ValidationError("No such offering.", fields={"offering": ["No such offering."]})
@@ -338,11 +338,10 @@ def _order_locked(order_id: uuid.UUID, *, lock_voucher: bool) -> Order:
     voucher = None
     if lock_voucher and voucher_id is not None:
         voucher = vouchers.voucher_lock(voucher_id)
-    order = (
+    order = unique_row(
         Order.objects.select_for_update(of=("self",))
         .select_related("programme")
         .filter(pk=order_id)
-        .first()
     )
     if order is None:
         raise NotFoundError("No such order.")

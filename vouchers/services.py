@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from core.audit import audit_record
+from core.db import unique_row
 from core.exceptions import (
     InvalidStateError,
     PermissionDeniedError,
@@ -430,11 +431,10 @@ def hold_quote(
     # re-reads the latest version of every row it locks (READ COMMITTED), so the balance is
     # current; a join to a row it did not lock would come from the pre-wait snapshot and
     # miss the holds placed meanwhile.
-    voucher = (
+    voucher = unique_row(
         Voucher.objects.select_for_update(of=("self", "account"))
         .select_related("account", "pool")
         .filter(pk=voucher_id, firm=firm)
-        .first()
     )
     if voucher is None:
         raise ValidationError("No such voucher.", fields={"voucher": ["No such voucher."]})
@@ -481,7 +481,7 @@ def cap_row_locked(
     rows = FirmCapUsage.objects.select_for_update().filter(
         firm=firm, programme=programme, category=category, year=year
     )
-    cap = rows.first()
+    cap = unique_row(rows)
     if cap is None:
         FirmCapUsage.objects.bulk_create(
             [
