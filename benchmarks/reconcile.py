@@ -26,7 +26,7 @@ call; tracemalloc slows it about fourfold, --no-tracemalloc skips it) and rolled
 untraced and committed, which is the time reported (target: under 30 s for 100,000 lines on
 the 2-core machine), with the process's resident set sampled every 5 ms for its peak. The
 statement is streamed in chunks, so the peak does not grow with the number of lines:
---lines 10000 and the default 100,000 show about the same peak (12.4 MiB at both when this
+--lines 10000 and the default 100,000 show about the same peak (6.0 MiB at both when this
 was written). It checks the counts, that
 every matched payout is paid, the clearing balance, and ledger_check. --profile adds the
 queries grouped by statement and the Python functions by cumulative time, for a rolled-back
