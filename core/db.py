@@ -15,7 +15,7 @@ def unique_row(queryset: models.QuerySet[_M]) -> _M | None:
     """The row a lookup by a unique key finds, or None. Unlike `.first()` it adds no
     ORDER BY, which means nothing for a unique key and costs the ORM a compilation step on
     the hot paths (orders, their holds and their lifecycle)."""
-    return next(iter(queryset[:1]), None)
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def insert_rows(
@@ -32,7 +32,8 @@ def insert_rows(
     bulk writes of settlement and reconciliation (ledger transfers and entries, statement
     lines) run at the speed of the database. Elsewhere (SQLite, for `make run`) it falls back
     to `bulk_create`. Like `bulk_create`, it sends no signals and calls no `save()`; defaults
-    must be given explicitly.
+    must be given explicitly, and `auto_now_add` fields should be given the current time (the
+    fallback sets them itself).
     """
     opts = model._meta
     by_attname = {field.attname: field for field in opts.concrete_fields}
@@ -49,7 +50,12 @@ def insert_rows(
     statement = (
         f"COPY {quote(opts.db_table)} ({', '.join(quote(f.column) for f in columns)}) FROM STDIN"
     )
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+    # Raw psycopg errors become Django's (IntegrityError and the rest), as through the ORM.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
         for row in rows:
             if json_positions:
                 row = list(row)
