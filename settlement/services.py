@@ -304,6 +304,31 @@ def payout_batches_prepare_due(*, now: dt.datetime | None = None) -> int:
     return opened
 
 
+# A batch still `preparing` this long after it was opened lost its task's message.
+PREPARATION_STALLED_AFTER = dt.timedelta(minutes=30)
+
+
+def payout_batches_resend_stalled(*, now: dt.datetime | None = None) -> int:
+    """Beat: send the preparation again for batches still `preparing` half an hour after they
+    were opened, whose task message was lost (a broker restarted without persistence, say).
+    Preparing is idempotent and serialised per programme, so a slow preparation still running
+    and the re-sent one prepare the batch once. Returns how many were re-sent."""
+    from settlement.tasks import prepare_payout_batch
+
+    now = now or timezone.now()
+    stalled = list(
+        PayoutBatch.objects.filter(
+            status=PayoutBatch.Status.PREPARING,
+            created_at__lt=now - PREPARATION_STALLED_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in stalled:
+        prepare_payout_batch.delay(str(batch_id))
+    if stalled:
+        log.warning("payout_batches.preparation_resent", batches=[str(b) for b in stalled])
+    return len(stalled)
+
+
 # --- clawbacks ---------------------------------------------------------------------------
 
 

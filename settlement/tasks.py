@@ -19,8 +19,10 @@ def prepare_payout_batch(batch_id: str) -> bool:
 
 @shared_task(name="settlement.tasks.prepare_due_batches", acks_late=True)
 def prepare_due_batches() -> int:
-    from settlement.services import payout_batches_prepare_due
+    """Hourly: re-send the preparation of batches whose task was lost, then open the day's."""
+    from settlement.services import payout_batches_prepare_due, payout_batches_resend_stalled
 
+    payout_batches_resend_stalled()
     return payout_batches_prepare_due()
 
 

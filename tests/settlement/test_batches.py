@@ -687,6 +687,29 @@ def test_the_celery_beat_job_opens_a_batch_a_day(
     assert_ledger_ok(CODE)
 
 
+def test_a_batch_whose_task_was_lost_is_prepared_when_beat_resends_it(
+    world: World, time_machine: Any, assert_ledger_ok: AssertLedgerOk
+) -> None:
+    from settlement.services import payout_batch_request, payout_batches_resend_stalled
+
+    world.capture(world.provider(), 3_000)
+    with world.on_commit(execute=False):  # the task's message is lost
+        batch = payout_batch_request(programme=world.programme, actor=world.maker)
+    assert PayoutBatch.objects.get(pk=batch.pk).status == "preparing"
+
+    with world.on_commit(execute=True):
+        assert payout_batches_resend_stalled() == 0  # not stalled yet: it may still be queued
+    time_machine.shift(dt.timedelta(minutes=31))
+    with world.on_commit(execute=True):
+        assert payout_batches_resend_stalled() == 1
+        assert payout_batches_resend_stalled() == 0  # prepared now: nothing to re-send
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.total_fen) == ("draft", 3_000)
+    assert Payout.objects.filter(batch=batch).count() == 1
+    assert_ledger_ok(CODE)
+
+
 def test_the_bank_file_of_a_closed_batch_is_still_there(
     world: World, assert_ledger_ok: AssertLedgerOk
 ) -> None:
