@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from core.db import insert_rows
+from core.db import insert_rows, insert_values
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -285,34 +285,26 @@ def _insert_unless_exists(transfer: Transfer) -> bool:
     A concurrent insert of the same id (or of a second resolution of the same pending
     transfer) waits for the first to commit and then writes nothing.
     """
-    pk_column = connection.ops.quote_name(Transfer._meta.pk.column)
-    with connection.cursor() as cursor:
-        _insert_rows(cursor, [transfer], suffix=f"ON CONFLICT DO NOTHING RETURNING {pk_column}")
-        return cursor.fetchone() is not None
+    written = insert_values(
+        Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix="ON CONFLICT DO NOTHING"
+    )
+    return written == 1
 
 
-def _insert_rows(cursor: Any, rows: list[Any], *, suffix: str = "") -> None:
-    """One plain INSERT of `rows` (instances of one model, with their primary keys or an
-    auto field), built straight from the model's fields: the per-transfer hot path writes
-    its rows without the ORM's per-query compilation."""
-    meta = rows[0]._meta
-    quote = connection.ops.quote_name
-    fields = [
-        field
-        for field in meta.concrete_fields
-        if not (field.primary_key and getattr(rows[0], field.attname) is None)
-    ]
-    columns = ", ".join(quote(field.column) for field in fields)
-    row_placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [
-        field.get_db_prep_save(field.pre_save(row, add=True), connection)
-        for row in rows
-        for field in fields
-    ]
-    cursor.execute(
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES {', '.join([row_placeholders] * len(rows))} {suffix}",
-        params,
+def _transfer_row(transfer: Transfer) -> tuple[Any, ...]:
+    """A transfer's values in the order of `_TRANSFER_FIELDS`."""
+    return (
+        transfer.pk,
+        transfer.ledger,
+        transfer.currency,
+        transfer.debit_account_id,
+        transfer.credit_account_id,
+        transfer.amount,
+        transfer.kind,
+        str(transfer.phase),
+        transfer.pending_id,
+        transfer.metadata,
+        transfer.created_at,
     )
 
 
@@ -403,24 +395,15 @@ def _undo(applied: _Applied) -> None:
 
 
 def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> None:
-    now = transfer.created_at or timezone.now()
-    entries = [
-        Entry(
-            transfer=transfer,
-            account_id=account_id,
-            ledger=transfer.ledger,
-            side=side,
-            pending_delta=pending_delta,
-            posted_delta=posted_delta,
-            created_at=now,
-        )
-        for account_id, side in (
-            (transfer.debit_account_id, Entry.Side.DEBIT),
-            (transfer.credit_account_id, Entry.Side.CREDIT),
-        )
-    ]
-    with connection.cursor() as cursor:
-        _insert_rows(cursor, entries)
+    row = (
+        transfer.pk,
+        transfer.debit_account_id,
+        transfer.credit_account_id,
+        transfer.ledger,
+        pending_delta,
+        posted_delta,
+    )
+    insert_values(Entry, _ENTRY_FIELDS, list(_entry_rows([row], now=transfer.created_at)))
 
 
 # --- bulk operations ---------------------------------------------------------------------
@@ -590,26 +573,7 @@ def transfers_resolve_many(
                 delta[f"{side}_posted"] = delta.get(f"{side}_posted", 0) + posted
         for account_id in sorted(deltas, key=str):
             _apply_account(accounts[account_id], deltas[account_id])
-        insert_rows(
-            Transfer,
-            _TRANSFER_FIELDS,
-            (
-                (
-                    t.pk,
-                    t.ledger,
-                    t.currency,
-                    t.debit_account_id,
-                    t.credit_account_id,
-                    t.amount,
-                    t.kind,
-                    str(t.phase),
-                    t.pending_id,
-                    t.metadata,
-                    now,
-                )
-                for t in made
-            ),
-        )
+        insert_rows(Transfer, _TRANSFER_FIELDS, (_transfer_row(t) for t in made))
         _write_entries_many(
             (
                 (
@@ -675,22 +639,19 @@ def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
 
 
 def _write_entries_many(transfers: Iterable[tuple[Any, ...]], *, now: dt.datetime) -> None:
-    """The two entries of each transfer, given as `(transfer id, debit account id, credit
-    account id, ledger, pending delta, posted delta)`."""
+    insert_rows(Entry, _ENTRY_FIELDS, _entry_rows(transfers, now=now), batch_size=4000)
+
+
+def _entry_rows(
+    transfers: Iterable[tuple[Any, ...]], *, now: dt.datetime
+) -> Iterator[tuple[Any, ...]]:
+    """The two entries (debit, then credit) of each transfer given as `(transfer id, debit
+    account id, credit account id, ledger, pending delta, posted delta)`, in the order of
+    `_ENTRY_FIELDS`."""
     debit, credit = Entry.Side.DEBIT.value, Entry.Side.CREDIT.value
-    insert_rows(
-        Entry,
-        _ENTRY_FIELDS,
-        (
-            row
-            for transfer_id, debit_id, credit_id, code, pending, posted in transfers
-            for row in (
-                (transfer_id, debit_id, code, debit, pending, posted, now),
-                (transfer_id, credit_id, code, credit, pending, posted, now),
-            )
-        ),
-        batch_size=4000,
-    )
+    for transfer_id, debit_id, credit_id, code, pending, posted in transfers:
+        yield (transfer_id, debit_id, code, debit, pending, posted, now)
+        yield (transfer_id, credit_id, code, credit, pending, posted, now)
 
 
 _ENTRY_FIELDS = (

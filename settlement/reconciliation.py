@@ -266,7 +266,8 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
             elif outcome == StatementLine.Outcome.RETURNED and payout is not None:
                 returned.append(payout)
                 payout.status = Payout.Status.RETURNED
-        if outcome == StatementLine.Outcome.EXCEPTION:
+        is_exception = outcome == StatementLine.Outcome.EXCEPTION
+        if is_exception:
             problems[line.line_number] = (kind, message)
         rows.append(
             (
@@ -280,12 +281,12 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
                 line.description,
                 line.fingerprint,
                 str(outcome),
-                payout.pk if payout is not None and outcome != "exception" else None,
+                payout.pk if payout is not None and not is_exception else None,
             )
         )
     insert_rows(StatementLine, _LINE_FIELDS, rows)
     if problems:
-        now = timezone.now()
+        now, open_ = timezone.now(), ReconciliationException.Status.OPEN.value
         line_ids = StatementLine.objects.filter(
             statement=statement, line_number__in=problems
         ).values_list("line_number", "pk")
@@ -293,7 +294,7 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
             ReconciliationException,
             ("id", "created_at", "statement_id", "line_id", "kind", "message", "status", "note"),
             (
-                (uuid.uuid4(), now, statement.pk, line_id, *problems[line_number], "open", "")
+                (uuid.uuid4(), now, statement.pk, line_id, *problems[line_number], open_, "")
                 for line_number, line_id in line_ids
             ),
         )

@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from core.db import insert_rows, unique_row
+from core.db import insert_rows, insert_values, unique_row
 from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,14 @@ def test_unique_row_finds_the_row_or_none_without_ordering() -> None:
         assert unique_row(AuditEvent.objects.filter(pk=event.pk)) == event
         assert unique_row(AuditEvent.objects.filter(pk=uuid.uuid4())) is None
     assert all("ORDER BY" not in query["sql"] for query in queries.captured_queries)
+
+
+def test_insert_values_writes_the_rows_and_counts_what_it_wrote() -> None:
+    rows = _rows(2)
+
+    assert insert_values(AuditEvent, JSON_FIELDS, rows) == 2
+    assert insert_values(AuditEvent, JSON_FIELDS, rows[:1], suffix="ON CONFLICT DO NOTHING") == 0
+
+    stored = AuditEvent.objects.get(pk=rows[0][0])
+    assert (stored.at, stored.object_id, stored.before) == (rows[0][1], "thing-0", rows[0][8])
+    assert AuditEvent.objects.filter(action="bulk.tested").count() == 2
