@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -95,6 +96,6 @@ def test_insert_values_writes_the_rows_and_counts_what_it_wrote() -> None:
     assert insert_values(AuditEvent, JSON_FIELDS, rows) == 2
     assert insert_values(AuditEvent, JSON_FIELDS, rows[:1], suffix="ON CONFLICT DO NOTHING") == 0
 
-    (stored,) = [e for e in AuditEvent.objects.all() if e.pk == rows[0][0]]
+    stored = AuditEvent.objects.get(pk=cast(uuid.UUID, rows[0][0]))
     assert (stored.at, stored.object_id, stored.before) == (rows[0][1], "thing-0", rows[0][8])
     assert AuditEvent.objects.filter(action="bulk.tested").count() == 2
