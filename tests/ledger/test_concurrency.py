@@ -6,17 +6,18 @@ The flush after each test relies on tests/conftest.py letting it TRUNCATE the ap
 
 from __future__ import annotations
 
-import threading
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from ledger import services
 from ledger.models import Account, Transfer
 from ledger.services import Balance, LedgerError
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -31,30 +32,12 @@ AssertLedgerOk = Callable[[str | None], None]
 def _race(work: Callable[[int], Transfer]) -> list[Transfer | Exception]:
     """Run `work(i)` for i in 0..THREADS-1, each in its own thread, connection and
     transaction, all starting at once; return each result or exception."""
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[Transfer | Exception] = [RuntimeError("never ran")] * THREADS
 
-    def run(index: int) -> None:
-        try:
-            try:
-                connection.ensure_connection()  # connect before the race, not during it
-            except Exception:
-                barrier.abort()  # release the others rather than leave them waiting
-                raise
-            barrier.wait()
-            with transaction.atomic():
-                outcomes[index] = work(index)
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
+    def in_transaction(index: int) -> Transfer:
+        with transaction.atomic():
+            return work(index)
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race([functools.partial(in_transaction, index) for index in range(THREADS)])
 
 
 def _tally(outcomes: list[Transfer | Exception]) -> Counter[str]:

@@ -9,7 +9,6 @@ relies on tests/conftest.py letting it truncate the append-only tables.
 from __future__ import annotations
 
 import functools
-import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -32,6 +30,7 @@ from settlement.models import (
     ReconciliationException,
     StatementLine,
 )
+from tests.concurrency import race
 from tests.factories import user_with_role
 from tests.settlement.conftest import (
     BATCHES,
@@ -48,35 +47,6 @@ from tests.settlement.conftest import (
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CALLERS = 6
-
-
-def _race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call in its own thread and connection, all released at once; return each
-    call's result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Any] = [RuntimeError("never ran")] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            try:
-                connection.ensure_connection()  # connect before the race, not during it
-            except Exception:
-                barrier.abort()  # release the others rather than leave them waiting
-                raise
-            barrier.wait(timeout=30)
-            outcomes[index] = calls[index]()
-        except Exception as error:  # reported to the test thread
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racer is stuck"
-    return outcomes
 
 
 def _token_client(world: World, role: str = Role.FINANCE_OFFICER) -> APIClient:
@@ -110,7 +80,7 @@ def test_concurrent_preparations_never_put_a_subsidy_in_two_payouts(
     ]
     assert {batch.status for batch in PayoutBatch.objects.all()} == {"preparing"}
 
-    outcomes = _race(
+    outcomes = race(
         [functools.partial(settlement.payout_batch_prepare, batch_id=batch.pk) for batch in opened]
     )
 
@@ -153,7 +123,7 @@ def test_concurrent_approvals_move_the_batch_once(
     checkers = [_token_client(world) for _ in range(CALLERS)]
     url = f"{BATCHES}/{batch.pk}/approve"
 
-    responses = _race([functools.partial(client.post, url) for client in checkers])
+    responses = race([functools.partial(client.post, url) for client in checkers])
 
     assert _tally(responses) == {(200, None): 1, (409, "invalid_state"): CALLERS - 1}
     batch.refresh_from_db()
@@ -175,7 +145,7 @@ def test_concurrent_submissions_move_the_batch_once(
     makers = [_token_client(world) for _ in range(CALLERS)]
     url = f"{BATCHES}/{batch.pk}/submit"
 
-    responses = _race([functools.partial(client.post, url) for client in makers])
+    responses = race([functools.partial(client.post, url) for client in makers])
 
     assert _tally(responses) == {(200, None): 1, (409, "invalid_state"): CALLERS - 1}
     batch.refresh_from_db()
@@ -215,7 +185,7 @@ def test_concurrent_uploads_of_one_statement_count_each_line_once(
     payouts = _sent(world, 3)
     content = statement(*[paid_line(p) for p in payouts], paid_line(payouts[0], amount_fen=1))
 
-    responses = _race([_uploader(world, content, "statement.csv") for _ in range(CALLERS)])
+    responses = race([_uploader(world, content, "statement.csv") for _ in range(CALLERS)])
 
     assert sorted(r.status_code for r in responses) == [200] * (CALLERS - 1) + [201]
     bodies = {tuple(sorted(r.json().items())) for r in responses}
@@ -243,7 +213,7 @@ def test_concurrent_overlapping_statements_count_each_line_once(
         statement(paid_line(payouts[3]), shared),
     ]
 
-    responses = _race(
+    responses = race(
         [_uploader(world, content, f"{i}.csv") for i, content in enumerate(statements)]
     )
 

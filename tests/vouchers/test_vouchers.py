@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
+import functools
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -21,6 +19,7 @@ from ledger.models import Account, Transfer
 from ledger.services import balances_of
 from marketplace import services as marketplace
 from marketplace.models import Offering, Order
+from tests.concurrency import race
 from tests.factories import (
     BudgetPoolFactory,
     ProgrammeFactory,
@@ -805,24 +804,12 @@ def test_concurrent_approvals_never_commit_more_than_the_pool(
         )
         for _ in range(10)
     ]
-    barrier = threading.Barrier(len(applications))
-    results: queue.Queue[Any] = queue.Queue()
-
-    def approve(application: VoucherApplication) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.put(voucher_issue(application=application, approved_fen=None, actor=officer))
-        except Exception as exc:  # reported to the test thread
-            results.put(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(a,), daemon=True) for a in applications]
-    for thread in threads:
-        thread.start()
-    outcomes = [results.get(timeout=60) for _ in threads]
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(
+        [
+            functools.partial(voucher_issue, application=a, approved_fen=None, actor=officer)
+            for a in applications
+        ]
+    )
 
     issued = [outcome for outcome in outcomes if isinstance(outcome, Voucher)]
     refused = [outcome for outcome in outcomes if not isinstance(outcome, Voucher)]
@@ -855,24 +842,12 @@ def test_concurrent_approvals_of_one_application_issue_one_voucher(
         justification="Clicked twice",
     )
     officers = [user_with_role(Role.PROGRAMME_OFFICER) for _ in range(5)]
-    barrier = threading.Barrier(len(officers))
-    results: queue.Queue[Any] = queue.Queue()
-
-    def approve(officer: User) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.put(voucher_issue(application=application, approved_fen=None, actor=officer))
-        except Exception as exc:  # reported to the test thread
-            results.put(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(o,), daemon=True) for o in officers]
-    for thread in threads:
-        thread.start()
-    outcomes = [results.get(timeout=60) for _ in threads]
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(
+        [
+            functools.partial(voucher_issue, application=application, approved_fen=None, actor=o)
+            for o in officers
+        ]
+    )
 
     issued = [outcome for outcome in outcomes if isinstance(outcome, Voucher)]
     refused = [outcome for outcome in outcomes if not isinstance(outcome, Voucher)]
