@@ -4,12 +4,21 @@ Decorate a DRF view's ``post`` (or an action) with ``@idempotent``:
 
 - same key, same user, same body: the first response is replayed with
   ``Idempotent-Replayed: true``;
-- same key, another body: 409 ``idempotency_key_reused``;
 - the same key while the first request still runs: 409 ``idempotency_key_in_use``;
+- same key, another body, once the first has answered: 409 ``idempotency_key_reused``;
 - a 5xx is not remembered, so the client may retry with the same key.
 
-The key is claimed in its own committed row before the view runs, so a concurrent duplicate
-sees it at once. Keys live ``settings.IDEMPOTENCY_KEY_TTL`` (24h) and are purged by beat.
+The view runs in one transaction with its key. On PostgreSQL that transaction first takes a
+transaction-scoped advisory lock on the (user, key) pair and looks for the key's record, in
+one statement; a concurrent duplicate fails to take the lock and answers ``in_use`` at once.
+The record of the response is inserted by the same transaction, so the view's writes and the
+record commit together: a replay can never miss a committed order, and the request pays for
+one commit. The unique (user, key) constraint is the backstop: a request that misses a record
+committed after its own lookup began loses the race on insert, rolls back, and replays.
+
+A refusal (a 4xx raised by the view) rolls the view's writes back; its answer is then
+remembered in a transaction of its own. Keys live ``settings.IDEMPOTENCY_KEY_TTL`` (24h) and
+are purged by beat.
 """
 
 from __future__ import annotations
@@ -22,20 +31,38 @@ from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from core.db import insert_values
 from core.exceptions import ConflictError, ValidationError
 from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_RESPONSE_HEADERS = ("Location", "Content-Type")
+_RECORD_FIELDS = (
+    "user_id",
+    "key",
+    "request_fingerprint",
+    "response_status",
+    "response_body",
+    "response_headers",
+    "created_at",
+)
 
 ViewMethod = TypeVar("ViewMethod", bound=Callable[..., Response])
+
+
+class _KeyBusy(Exception):
+    """A concurrent request with the same key is running."""
+
+
+class _KeyTaken(Exception):
+    """A concurrent request with the same key committed its record first."""
 
 
 def idempotent(view_method: ViewMethod) -> ViewMethod:
@@ -52,42 +79,96 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
                 fields={HEADER: ["Must be 1 to 255 printable characters."]},
             )
 
+        user_id = request.user.pk
         fingerprint = request_fingerprint(request)
-        record, created = _claim(user=request.user, key=key, fingerprint=fingerprint)
-        if not created:
-            return _answer_existing(record, fingerprint)
-
         try:
-            # The view's writes and the record of its answer commit together: a replay can
-            # never miss a committed order, and the request pays for one durable commit.
             with transaction.atomic():
-                response = view_method(view, request, *args, **kwargs)
-                if response.status_code < 400:
-                    _complete(record, response)
+                existing = _lookup(user_id=user_id, key=key)
+                if existing is None:
+                    response = view_method(view, request, *args, **kwargs)
+                    remembered = response.status_code < 500
+                    if remembered and not _record(user_id, key, fingerprint, response):
+                        raise _KeyTaken
                     return response
+        except _KeyBusy:
+            raise _in_use() from None
+        except _KeyTaken:
+            existing = _committed_record(user_id, key)
         except Exception as exc:  # rendered exactly as DRF would, so it can be remembered
-            try:
-                response = view.handle_exception(exc)
-            except Exception:
-                IdempotencyKey.objects.filter(pk=record.pk).delete()
-                raise
-
-        if response.status_code >= 500:
-            IdempotencyKey.objects.filter(pk=record.pk).delete()
-            return response
-        _complete(record, response)  # a refusal: the view's transaction wrote nothing
-        return response
+            response = view.handle_exception(exc)
+            if response.status_code >= 500:
+                return response
+            # A refusal: the view's writes were rolled back with the transaction. If a
+            # concurrent duplicate answered first, its answer is the key's.
+            if _record(user_id, key, fingerprint, response):
+                return response
+            existing = _committed_record(user_id, key)
+        return _answer_existing(existing, fingerprint)
 
     wrapper.is_idempotent = True  # type: ignore[attr-defined]
     return cast(ViewMethod, wrapper)
 
 
-def _complete(record: IdempotencyKey, response: Response) -> None:
-    IdempotencyKey.objects.filter(pk=record.pk).update(
-        status=IdempotencyKey.Status.COMPLETED,
-        response_status=response.status_code,
-        response_body=_jsonable(response.data),
-        response_headers={h: response[h] for h in _KEPT_RESPONSE_HEADERS if h in response},
+def _lookup(*, user_id: Any, key: str) -> IdempotencyKey | None:
+    """Lock the (user, key) pair for this transaction and return its live record, if any.
+    Raises `_KeyBusy` when a concurrent request holds the pair."""
+    expired_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
+    if connection.vendor == "postgresql":
+        table = IdempotencyKey._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s), k.id, k.created_at "  # noqa: S608
+                f"FROM (SELECT 1) AS one LEFT JOIN {table} AS k "
+                "ON k.user_id = %s AND k.key = %s",
+                [_lock_id(user_id, key), user_id, key],
+            )
+            locked, record_id, created_at = cursor.fetchone()
+        if not locked:
+            raise _KeyBusy
+        if record_id is None:
+            return None
+        if created_at < expired_before:
+            IdempotencyKey.objects.filter(pk=record_id).delete()
+            return None
+        return IdempotencyKey.objects.get(pk=record_id)
+    # Elsewhere (SQLite under `make run`) writers are serialised by the database itself.
+    record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
+    if record is not None and record.created_at < expired_before:
+        record.delete()
+        return None
+    return record
+
+
+def _lock_id(user_id: Any, key: str) -> int:
+    digest = hashlib.blake2b(f"idempotency:{user_id}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _record(user_id: Any, key: str, fingerprint: str, response: Response) -> bool:
+    """Insert the key's record with its response; False if the key was taken meanwhile."""
+    headers = {h: response[h] for h in _KEPT_RESPONSE_HEADERS if h in response}
+    row = (user_id, key, fingerprint, response.status_code, _jsonable(response.data), headers)
+    return bool(
+        insert_values(
+            IdempotencyKey,
+            _RECORD_FIELDS,
+            [(*row, timezone.now())],
+            suffix="ON CONFLICT (user_id, key) DO NOTHING",
+        )
+    )
+
+
+def _committed_record(user_id: Any, key: str) -> IdempotencyKey:
+    record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
+    if record is None:  # purged meanwhile: the client may simply retry
+        raise _in_use()
+    return record
+
+
+def _in_use() -> ConflictError:
+    return ConflictError(
+        "A request with this Idempotency-Key is still being processed.",
+        code="idempotency_key_in_use",
     )
 
 
@@ -118,52 +199,11 @@ def _value_fingerprint(value: Any) -> Any:
     return value
 
 
-def _claim(*, user: Any, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
-    expired_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
-    for _attempt in range(2):
-        try:
-            # The claim commits on its own, so a concurrent duplicate sees it at once. It
-            # commits asynchronously: it guards nothing durable by itself, and PostgreSQL
-            # flushes it with the request's own (synchronous) commit that follows.
-            with transaction.atomic():
-                _asynchronous_commit()
-                return (
-                    IdempotencyKey.objects.create(
-                        user=user, key=key, request_fingerprint=fingerprint
-                    ),
-                    True,
-                )
-        except IntegrityError:
-            record = IdempotencyKey.objects.filter(user=user, key=key).first()
-            if record is None:
-                continue  # purged between our insert and our read: try again
-            if record.created_at < expired_before:
-                IdempotencyKey.objects.filter(pk=record.pk).delete()
-                continue
-            return record, False
-    raise ConflictError(
-        "The idempotency key is in use by another request.", code="idempotency_key_in_use"
-    )
-
-
-def _asynchronous_commit() -> None:
-    # Only in a transaction of our own (no savepoint below an outer one): SET LOCAL would
-    # otherwise relax the durability of the caller's whole transaction.
-    if connection.vendor == "postgresql" and not connection.savepoint_ids:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def _answer_existing(record: IdempotencyKey, fingerprint: str) -> Response:
     if record.request_fingerprint != fingerprint:
         raise ConflictError(
             "This Idempotency-Key was used with a different request body.",
             code="idempotency_key_reused",
-        )
-    if record.status != IdempotencyKey.Status.COMPLETED:
-        raise ConflictError(
-            "A request with this Idempotency-Key is still being processed.",
-            code="idempotency_key_in_use",
         )
     headers = dict(record.response_headers or {})
     headers.pop("Content-Type", None)

@@ -46,18 +46,14 @@ class AuditEvent(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key, scoped to its user, with the first response it produced."""
-
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress"
-        COMPLETED = "completed"
+    """A client's Idempotency-Key, scoped to its user, with the first response it produced.
+    It is written with that response, by the request's own transaction (`core.idempotency`)."""
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField(null=True, blank=True)
     response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, User
 from accounts.roles import Role
+from core import idempotency
 from core.models import AuditEvent, IdempotencyKey
 from core.tasks import purge_idempotency_keys
 from tests import factories
@@ -60,7 +61,6 @@ class TestReplay:
         assert Membership.objects.filter(user__email="b@example.com").count() == 1
         assert AuditEvent.objects.filter(action="membership.added").count() == 1
         record = IdempotencyKey.objects.get(user=admin, key="key-1")
-        assert record.status == IdempotencyKey.Status.COMPLETED
         assert record.response_status == 201
         assert record.response_body == first.json()
 
@@ -272,7 +272,8 @@ class TestConcurrency:
         # Everyone but the request holding the key answers while that one is still running.
         early = [results.get(timeout=WAIT_SECONDS) for _ in range(len(clients) - 1)]
         assert slow_gate.entered.is_set()
-        assert IdempotencyKey.objects.get(key="race").status == IdempotencyKey.Status.IN_PROGRESS
+        # The key's record commits with the first request's answer, not before.
+        assert not IdempotencyKey.objects.filter(key="race").exists()
         slow_gate.release.set()
         last = results.get(timeout=WAIT_SECONDS)
         for thread in threads:
@@ -296,7 +297,7 @@ class TestConcurrency:
         assert slow_gate.calls == 1
 
     @pytest.mark.urls("tests.core.urls_testing")
-    def test_a_concurrent_request_with_another_body_is_409_reused(
+    def test_a_concurrent_request_with_another_body_is_409_in_use_then_reused(
         self, client_for: Callable[[Any], APIClient], slow_gate: type[SlowGate]
     ) -> None:
         user = factories.user_with_role(Role.FIRM_ADMIN)
@@ -309,14 +310,18 @@ class TestConcurrency:
         )
         assert slow_gate.entered.wait(timeout=WAIT_SECONDS)
 
+        # While the first runs, its body is not yet on record: the key is simply in use.
         second = _post(second_client, {"amount": 2}, "race", SLOW)
         slow_gate.release.set()
         first = results.get(timeout=WAIT_SECONDS)
         thread.join(timeout=WAIT_SECONDS)
+        third = _post(second_client, {"amount": 2}, "race", SLOW)
 
         assert second.status_code == 409
-        assert second.json()["error"]["code"] == "idempotency_key_reused"
+        assert second.json()["error"]["code"] == "idempotency_key_in_use"
         assert first == (201, {"call": 1, "echo": {"amount": 1}}, None)
+        assert third.status_code == 409
+        assert third.json()["error"]["code"] == "idempotency_key_reused"
         assert slow_gate.calls == 1
 
     def test_racing_duplicates_on_a_real_endpoint_write_once(
@@ -347,3 +352,51 @@ class TestConcurrency:
         assert all(a[1]["error"]["code"] == "idempotency_key_in_use" for a in in_use)
         assert Membership.objects.filter(user__email="b@example.com").count() == 1
         assert AuditEvent.objects.filter(action="membership.added").count() == 1
+
+
+@pytest.mark.django_db
+class TestLostRace:
+    """A request whose lookup began before a duplicate committed misses that record; the
+    unique (user, key) constraint catches it on insert. Simulated by blinding the lookup."""
+
+    @pytest.mark.urls("tests.core.urls_testing")
+    def test_a_success_that_lost_the_race_is_rolled_back_and_replays_the_winner(
+        self,
+        admin: User,
+        client_for: Callable[[Any], APIClient],
+        slow_gate: type[SlowGate],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        client = client_for(admin)
+        slow_gate.release.set()
+        first = _post(client, {"amount": 7}, "race", SLOW)
+        monkeypatch.setattr(idempotency, "_lookup", _blind_lookup)
+
+        second = _post(client, {"amount": 7}, "race", SLOW)
+
+        assert slow_gate.calls == 2  # the loser's view did run ...
+        assert second.status_code == 201
+        assert second["Idempotent-Replayed"] == "true"
+        assert second.json() == first.json() == {"call": 1, "echo": {"amount": 7}}
+        assert IdempotencyKey.objects.get(key="race").response_body == first.json()
+
+    def test_a_refusal_that_lost_the_race_replays_the_winner_and_writes_nothing(
+        self, admin: User, client_for: Callable[[Any], APIClient], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        client = client_for(admin)
+        first = _post(client, _member("b@example.com"), "key-1")
+        monkeypatch.setattr(idempotency, "_lookup", _blind_lookup)
+
+        # Run again, the view refuses (the member now exists); the key answers as it did.
+        second = _post(client, _member("b@example.com"), "key-1")
+
+        assert second.status_code == 201
+        assert second["Idempotent-Replayed"] == "true"
+        assert second.json() == first.json()
+        assert Membership.objects.filter(user__email="b@example.com").count() == 1
+        assert AuditEvent.objects.filter(action="membership.added").count() == 1
+        assert IdempotencyKey.objects.get(key="key-1").response_status == 201
+
+
+def _blind_lookup(*, user_id: Any, key: str) -> None:
+    return None
