@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from core.context import current_client_ip, current_request_id
+from core.db import insert_instance
 from core.models import AuditEvent
 
 
@@ -28,7 +29,7 @@ def audit_record(
         object_id = object_id or str(target.pk)
     if object_type is None or object_id is None:
         raise ValueError("audit_record needs a target or an object_type and object_id")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,
@@ -38,3 +39,5 @@ def audit_record(
         before=before,
         after=after,
     )
+    insert_instance(event)  # every write records one: a plain INSERT, no ORM compilation
+    return event

@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from core.db import insert_rows, insert_values
+from core.db import insert_rows, insert_values, joined_transaction, pk_value
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -121,7 +119,7 @@ def transfer_create(
         metadata=metadata or {},
     )
     counter = "pending" if pending else "posted"
-    with _transaction():
+    with joined_transaction():
         applied = _apply(
             transfer,
             debit_delta={f"debits_{counter}": amount},
@@ -171,7 +169,7 @@ def _resolve(
     phase: str,
     metadata: dict[str, Any] | None,
 ) -> Transfer:
-    with _transaction():
+    with joined_transaction():
         pending = (
             Transfer.objects.select_related("debit_account", "credit_account")
             .filter(pk=pending_id)
@@ -333,15 +331,6 @@ def _existing_or_raise(wanted: Transfer, existing: Transfer | None = None) -> Tr
     return existing
 
 
-def _transaction() -> Any:
-    """Join the caller's transaction, or open one. Never a savepoint: every refusal below is
-    raised before anything is written (or after what was written is undone), so the caller's
-    transaction stays usable and the hot path pays no SAVEPOINT round-trips."""
-    if connection.in_atomic_block:
-        return nullcontext()
-    return transaction.atomic()
-
-
 _Applied = list[tuple[Account, dict[str, int]]]
 
 
@@ -443,7 +432,7 @@ def transfers_create_many(specs: list[TransferSpec], *, pending: bool = False) -
             credit_totals.get(spec.credit_account.pk, 0) + spec.amount
         )
     counter = "pending" if pending else "posted"
-    with _transaction():
+    with joined_transaction():
         applied: _Applied = []
         for account_id in sorted(accounts, key=str):
             account = accounts[account_id]
@@ -519,7 +508,7 @@ def transfers_resolve_many(
     once: the unique `pending` column refuses a second resolution."""
     if not resolutions:
         return
-    with _transaction():
+    with joined_transaction():
         pending_ids = [pending_id for _, pending_id, _ in resolutions]
         pendings = {
             transfer.pk: transfer
@@ -605,6 +594,14 @@ def _validate_new(debit_account: Account, credit_account: Account, amount: int) 
         raise LedgerError("Both accounts must have the same currency.", code="currency_mismatch")
 
 
+# The counters a transfer moves, by name: the only column names `_apply_account` writes.
+_COUNTERS = {
+    field.attname: field.column
+    for field in Account._meta.concrete_fields
+    if field.attname in ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+}
+
+
 def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
     """One conditional UPDATE of one account by `delta`: applied only if the account stays
     within its limit flag and no counter passes 2**63 - 1 (zero rows updated means refused;
@@ -612,27 +609,29 @@ def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
     cannot overflow a bigint themselves."""
     if not account.is_balance_cached or not any(delta.values()):
         return []
-    conditions: list[Any] = [Q(pk=account.pk)]
+    # Plain SQL: it runs for every transfer, and the ORM would compile it anew each time.
+    sets = [f"{_COUNTERS[name]} = {_COUNTERS[name]} + %s" for name in delta]
+    conditions = ["id = %s"]
+    params: list[Any] = [*delta.values(), pk_value(Account, account.pk)]
     debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
     if account.debits_must_not_exceed_credits and debit_increase > 0:
-        conditions.append(
-            GreaterThanOrEqual(
-                F("credits_posted") - F("debits_posted") - F("debits_pending"), debit_increase
-            )
-        )
+        conditions.append("credits_posted - debits_posted - debits_pending >= %s")
+        params.append(debit_increase)
     credit_increase = delta.get("credits_pending", 0) + delta.get("credits_posted", 0)
     if account.credits_must_not_exceed_debits and credit_increase > 0:
-        conditions.append(
-            GreaterThanOrEqual(
-                F("debits_posted") - F("credits_posted") - F("credits_pending"), credit_increase
-            )
-        )
+        conditions.append("debits_posted - credits_posted - credits_pending >= %s")
+        params.append(credit_increase)
     for name, value in delta.items():
         if value > 0:
-            conditions.append(Q(**{f"{name}__lte": MAX_AMOUNT - value}))
-    updated = Account.objects.filter(*conditions).update(
-        **{name: F(name) + value for name, value in delta.items()}
-    )
+            conditions.append(f"{_COUNTERS[name]} <= %s")
+            params.append(MAX_AMOUNT - value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Account._meta.db_table} SET {', '.join(sets)} "  # noqa: S608
+            f"WHERE {' AND '.join(conditions)}",
+            params,
+        )
+        updated = cursor.rowcount
     if updated != 1:
         raise _refusal(account, delta, "debit" if debit_increase > 0 else "credit")
     return [(account, delta)]

@@ -1,17 +1,29 @@
-"""core.db: bulk inserts (COPY on PostgreSQL, bulk_create elsewhere) and unique lookups."""
+"""core.db: bulk inserts (COPY on PostgreSQL, bulk_create elsewhere), unique lookups, and the
+hot path's plain SQL (Selection, insert_instance, joined_transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from core.db import insert_rows, insert_values, unique_row
+from accounts.models import User
+from core.db import (
+    Selection,
+    for_update_of,
+    insert_instance,
+    insert_rows,
+    insert_values,
+    joined_transaction,
+    pk_value,
+    unique_row,
+)
 from core.models import AuditEvent
+from vouchers.models import FirmCapUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +111,105 @@ def test_insert_values_writes_the_rows_and_counts_what_it_wrote() -> None:
     stored = AuditEvent.objects.get(pk=cast(uuid.UUID, rows[0][0]))
     assert (stored.at, stored.object_id, stored.before) == (rows[0][1], "thing-0", rows[0][8])
     assert AuditEvent.objects.filter(action="bulk.tested").count() == 2
+
+
+# --- the hot path's plain SQL: Selection, insert_instance, joined_transaction, locks ---------
+
+_EVENT_AND_ACTOR = Selection(e=AuditEvent, u=User)
+
+
+def _select_events(where: str, params: list[str]) -> list[tuple[list[Any], list[Any]]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_EVENT_AND_ACTOR.columns}, e.object_id || '!' "  # noqa: S608
+            "FROM core_auditevent AS e LEFT JOIN accounts_user AS u ON u.id = e.actor_id "
+            f"WHERE {where} ORDER BY e.object_id",
+            params,
+        )
+        return [_EVENT_AND_ACTOR.instances(row) for row in cursor.fetchall()]
+
+
+def test_selection_builds_the_instances_the_orm_would() -> None:
+    # Run on SQLite too (no DATABASE_URL), where UUIDs, datetimes and JSON arrive as text.
+    actor = User.objects.create_user(email="actor@example.com", password=None)
+    with_actor = AuditEvent.objects.create(
+        actor=actor,
+        action="a",
+        object_type="t",
+        object_id="1",
+        ip="10.0.0.1",
+        before={"n": 1, "text": "引号"},
+        after=None,
+    )
+    without_actor = AuditEvent.objects.create(action="a", object_type="t", object_id="2")
+
+    found = _select_events("e.action = %s", ["a"])
+
+    assert len(found) == 2
+    (event, user), extras = found[0]
+    assert isinstance(event, AuditEvent)
+    assert isinstance(user, User)
+    assert extras == ["1!"]
+    assert not event._state.adding
+    assert event._state.db == "default"
+    orm_event = AuditEvent.objects.get(pk=with_actor.pk)
+    for field in AuditEvent._meta.concrete_fields:
+        assert getattr(event, field.attname) == getattr(orm_event, field.attname), field.name
+    assert event.before == {"n": 1, "text": "引号"}  # JSON comes back as Python
+    assert (user.pk, user.email) == (actor.pk, "actor@example.com")
+    (event, user), extras = found[1]
+    assert event.pk == without_actor.pk
+    assert user is None  # the far side of the outer join found no row
+    assert extras == ["2!"]
+
+
+def test_pk_value_and_for_update_of_match_the_database() -> None:
+    key = uuid.uuid4()
+    if connection.vendor == "postgresql":
+        assert pk_value(AuditEvent, key) == key
+        assert for_update_of("v", "a") == " FOR UPDATE OF v, a"
+        assert for_update_of() == " FOR UPDATE"
+    else:
+        assert pk_value(AuditEvent, key) == key.hex
+        assert for_update_of("v") == ""
+
+
+def test_insert_instance_fills_what_save_would_and_is_one_insert() -> None:
+    event = AuditEvent(action="inserted", object_type="t", object_id="9", after={"k": [1]})
+    assert event.at is None
+
+    with CaptureQueriesContext(connection) as queries:
+        insert_instance(event)
+
+    assert len(queries.captured_queries) == 1
+    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "core_auditevent"')
+    assert event.at is not None  # auto_now_add, as save() sets it
+    assert not event._state.adding
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.at, stored.after, stored.request_id) == (event.at, {"k": [1]}, "")
+
+
+def test_insert_instance_needs_a_client_side_primary_key() -> None:
+    with pytest.raises(ValueError, match="primary key"):
+        insert_instance(FirmCapUsage(category="compute", year=2026, cap_fen=1))
+
+
+def test_joined_transaction_joins_without_a_savepoint_or_opens_one() -> None:
+    # pytest-django's test transaction is the caller's here.
+    with CaptureQueriesContext(connection) as queries, joined_transaction():
+        AuditEvent.objects.create(action="a", object_type="t", object_id="1")
+    assert not any("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joined_transaction_opens_one_outside_any() -> None:
+    def write_then_fail() -> None:
+        with joined_transaction():
+            assert connection.in_atomic_block
+            AuditEvent.objects.create(action="rolled-back", object_type="t", object_id="1")
+            raise RuntimeError
+
+    assert not connection.in_atomic_block
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert not AuditEvent.objects.filter(action="rolled-back").exists()
