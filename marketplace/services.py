@@ -12,14 +12,19 @@ from decimal import Decimal
 from typing import Any
 
 import structlog
-from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Affiliation, Organisation, User
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES, Role
 from core.audit import audit_record
-from core.db import unique_row
+from core.db import (
+    Selection,
+    insert_instance,
+    joined_transaction,
+    pk_value,
+    unique_row,
+)
 from core.exceptions import (
     InvalidStateError,
     NotFoundError,
@@ -29,6 +34,7 @@ from core.exceptions import (
 )
 from core.ids import stable_id
 from core.money import MAX_FEN, gross_of, proportion_of
+from ledger.models import Account
 from marketplace.models import QUANTITY_MAX, UNIT_SCALE, Delivery, Offering, OfferingPrice, Order
 from providers.models import Accreditation
 from vouchers import services as vouchers
@@ -190,6 +196,48 @@ def quantity_validate(quantity: Decimal, unit: str, field: str = "quantity") -> 
     return quantity
 
 
+# The order's first read is plain SQL (`core.db.Selection`): it runs on every order.
+_OFFERING_FOR_ORDER = Selection(o=Offering, p=Programme, pr=Organisation, pa=Account)
+
+
+def _offering_for_order(
+    *, offering_id: uuid.UUID, firm: Organisation
+) -> tuple[Offering, Account | None, bool] | None:
+    """One query for the offering, its programme and provider, the payable account of the
+    provider's active accreditation in the offering's category (None if it has none), and
+    whether the firm and the provider declared an affiliation, in either direction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_OFFERING_FOR_ORDER.columns}, EXISTS ("  # noqa: S608
+            f"  SELECT 1 FROM {Affiliation._meta.db_table} AS af"
+            "   WHERE (af.organisation_id = %s AND af.credit_code = pr.credit_code)"
+            "      OR (af.organisation_id = pr.id AND af.credit_code = %s)"
+            f") FROM {Offering._meta.db_table} AS o "
+            f"JOIN {Programme._meta.db_table} AS p ON p.id = o.programme_id "
+            f"JOIN {Organisation._meta.db_table} AS pr ON pr.id = o.provider_id "
+            f"LEFT JOIN {Accreditation._meta.db_table} AS acc ON acc.provider_id = o.provider_id"
+            "  AND acc.programme_id = o.programme_id AND acc.category = o.category"
+            "  AND acc.status = %s "
+            f"LEFT JOIN {Account._meta.db_table} AS pa ON pa.id = acc.payable_account_id "
+            "WHERE o.id = %s",
+            [
+                pk_value(Organisation, firm.pk),
+                firm.credit_code,
+                Accreditation.Status.ACTIVE.value,
+                pk_value(Offering, offering_id),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (offering, programme, provider, payable_account), (is_related,) = _OFFERING_FOR_ORDER.instances(
+        row
+    )
+    offering.programme = programme
+    offering.provider = provider
+    return offering, payable_account, bool(is_related)
+
+
 def order_place(
     *,
     actor: User,
@@ -205,32 +253,9 @@ def order_place(
     if firm is None or firm.kind != Organisation.Kind.FIRM or not actor.roles & FIRM_ROLES:
         raise PermissionDeniedError("Only a firm may place orders.")
     now = timezone.now()
-    with transaction.atomic():
-        # One query for the offering, its programme and provider, the provider's active
-        # accreditation for the category (with its payable account) and the related-party
-        # flag: the hot path of the product reads what it needs at once.
-        offering = unique_row(
-            Offering.objects.annotate(
-                accreditation=FilteredRelation(
-                    "provider__accreditations",
-                    condition=Q(
-                        provider__accreditations__programme=F("programme"),
-                        provider__accreditations__category=F("category"),
-                        provider__accreditations__status=Accreditation.Status.ACTIVE,
-                    ),
-                ),
-                is_related=Exists(
-                    Affiliation.objects.filter(
-                        Q(organisation=firm, credit_code=OuterRef("provider__credit_code"))
-                        | Q(organisation=OuterRef("provider"), credit_code=firm.credit_code)
-                    )
-                ),
-            )
-            .select_related(  # type: ignore[misc]  # the stubs do not know filtered relations
-                "programme", "provider", "accreditation__payable_account"
-            )
-            .filter(pk=offering_id)
-        )
+    with joined_transaction():
+        found = _offering_for_order(offering_id=offering_id, firm=firm)
+        offering, payable_account, is_related = found if found else (None, None, False)
         if offering is None:
             raise ValidationError("No such offering.", fields={"offering": ["No such offering."]})
         if offering.status != Offering.Status.ACTIVE:
@@ -247,9 +272,7 @@ def order_place(
         programme = offering.programme
         vouchers.programme_require_open(programme)
         quantity = quantity_validate(quantity, offering.unit)
-        # The filtered relation is set only when the join found a row.
-        accreditation = getattr(offering, "accreditation", None)
-        if accreditation is None:
+        if payable_account is None:  # no active accreditation for the category
             raise SubsidyRuleError(
                 "provider_not_accredited",
                 f"{offering.provider.name} is not accredited for {offering.category} "
@@ -257,7 +280,7 @@ def order_place(
             )
         provider = offering.provider
         if (
-            offering.is_related  # type: ignore[attr-defined]
+            is_related
             or provider.credit_code == firm.credit_code
             or (
                 firm.legal_representative.strip()
@@ -287,7 +310,13 @@ def order_place(
         subsidy = quote.subsidy_fen if quote else 0
         order_id = uuid.uuid4()
         hold_id = stable_id("order-hold", order_id) if subsidy else None
-        order = Order.objects.create(
+        # Every refusal above comes before the first write (the hold's ledger transfer), so
+        # the caller's transaction is joined without a savepoint.
+        if quote and hold_id and subsidy:
+            vouchers.hold_place(
+                quote=quote, hold_id=hold_id, payable_account=payable_account, order_id=order_id
+            )
+        order = Order(
             id=order_id,
             programme=programme,
             offering=offering,
@@ -305,13 +334,7 @@ def order_place(
             cap_year=quote.cap.year if quote else None,
             placed_by=actor,
         )
-        if quote and hold_id and subsidy:
-            vouchers.hold_place(
-                quote=quote,
-                hold_id=hold_id,
-                payable_account=accreditation.payable_account,
-                order_id=order_id,
-            )
+        insert_instance(order)
         audit_record(
             actor=actor,
             action="order.placed",

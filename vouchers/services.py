@@ -13,18 +13,18 @@ import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from core.audit import audit_record
-from core.db import unique_row
+from core.db import Selection, for_update_of, pk_value
 from core.exceptions import (
     InvalidStateError,
     PermissionDeniedError,
@@ -427,15 +427,7 @@ def hold_quote(
     """Lock the voucher and the firm's cap row, check the voucher's rules, and compute
     `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`
     (DESIGN.md 2, step 3). Raises the rule's 422 and writes nothing."""
-    # Lock the voucher and its ledger account together. After waiting for a lock, PostgreSQL
-    # re-reads the latest version of every row it locks (READ COMMITTED), so the balance is
-    # current; a join to a row it did not lock would come from the pre-wait snapshot and
-    # miss the holds placed meanwhile.
-    voucher = unique_row(
-        Voucher.objects.select_for_update(of=("self", "account"))
-        .select_related("account", "pool")
-        .filter(pk=voucher_id, firm=firm)
-    )
+    voucher = _voucher_for_hold(voucher_id=voucher_id, firm=firm)
     if voucher is None:
         raise ValidationError("No such voucher.", fields={"voucher": ["No such voucher."]})
     if voucher.status == Voucher.Status.REVOKED:
@@ -475,14 +467,50 @@ def hold_quote(
     return HoldQuote(voucher=voucher, cap=cap, subsidy_fen=subsidy)
 
 
+# The hold's reads are plain SQL (`core.db.Selection`): they run on every order.
+_VOUCHER_FOR_HOLD = Selection(v=Voucher, a=Account, pl=BudgetPool)
+_CAP = Selection(c=FirmCapUsage)
+
+
+def _voucher_for_hold(*, voucher_id: uuid.UUID, firm: Organisation) -> Voucher | None:
+    """The firm's voucher with its ledger account and pool, voucher and account locked
+    together. After waiting for a lock, PostgreSQL re-reads the latest version of every row it
+    locks (READ COMMITTED), so the balance is current; a join to a row it did not lock would
+    come from the pre-wait snapshot and miss the holds placed meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_VOUCHER_FOR_HOLD.columns} "  # noqa: S608
+            f"FROM {Voucher._meta.db_table} AS v "
+            f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
+            f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
+            f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a')}",
+            [pk_value(Voucher, voucher_id), pk_value(Organisation, firm.pk)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (voucher, account, pool), _ = _VOUCHER_FOR_HOLD.instances(row)
+    voucher.account = account
+    voucher.pool = pool
+    return voucher
+
+
 def cap_row_locked(
     *, firm: Organisation, programme: Programme, category: str, year: int, cap_fen: int
 ) -> FirmCapUsage:
-    rows = FirmCapUsage.objects.select_for_update().filter(
-        firm=firm, programme=programme, category=category, year=year
+    key = [pk_value(Organisation, firm.pk), pk_value(Programme, programme.pk), category, year]
+    sql = (
+        f"SELECT {_CAP.columns} FROM {FirmCapUsage._meta.db_table} AS c "  # noqa: S608
+        "WHERE c.firm_id = %s AND c.programme_id = %s AND c.category = %s AND c.year = %s"
+        f"{for_update_of()}"
     )
-    cap = unique_row(rows)
-    if cap is None:
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, key)
+            row = cursor.fetchone()
+        if row is not None:
+            (cap,), _ = _CAP.instances(row)
+            return cast(FirmCapUsage, cap)
         FirmCapUsage.objects.bulk_create(
             [
                 FirmCapUsage(
@@ -491,8 +519,7 @@ def cap_row_locked(
             ],
             ignore_conflicts=True,
         )
-        cap = rows.get()
-    return cap
+    raise AssertionError("the firm's cap row was created, yet cannot be read")
 
 
 def hold_place(
@@ -516,7 +543,12 @@ def hold_place(
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {quote.voucher.code} cannot cover the subsidy."
         ) from exc
-    FirmCapUsage.objects.filter(pk=quote.cap.pk).update(used_fen=F("used_fen") + quote.subsidy_fen)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {FirmCapUsage._meta.db_table} "  # noqa: S608
+            "SET used_fen = used_fen + %s WHERE id = %s",
+            [quote.subsidy_fen, quote.cap.pk],
+        )
 
 
 def hold_resolve(
