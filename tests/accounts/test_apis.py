@@ -425,8 +425,8 @@ class TestMembers:
             factories.user_with_role(Role.FIRM_MEMBER, organisation=admin.organisation)
         client = client_for(admin)
 
-        # the token with its user, the caller's memberships, the page
-        with django_assert_num_queries(3):
+        # the token with its user and the caller's memberships, then the page
+        with django_assert_num_queries(2):
             response = client.get(MEMBERS, {"page_size": 5})
 
         assert len(response.json()["results"]) == min(members + 1, 5)
@@ -629,7 +629,7 @@ class TestAffiliations:
         factories.AffiliationFactory.create()  # another organisation's
         client = client_for(member)
 
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             response = client.get(AFFILIATIONS)
 
         assert response.status_code == 200
