@@ -16,7 +16,7 @@ from core.apis import BaseApi
 from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import MAX_FEN, Category
-from core.serializers import ReasonInput
+from core.serializers import FieldsBuiltOnce, ReasonInput
 from marketplace import selectors, services
 from marketplace.models import QUANTITY_MAX, Delivery, Offering, Order, Unit
 from vouchers.apis import programme_or_400
@@ -164,7 +164,10 @@ class OfferingArchiveApi(BaseApi):
         return Response(OfferingOutput(_offering_for(self.actor, str(offering.pk))).data)
 
 
-class OrderOutput(serializers.ModelSerializer[Order]):
+class OrderOutput(FieldsBuiltOnce, serializers.ModelSerializer[Order]):
+    """An order as every endpoint shows it; built once (`FieldsBuiltOnce`): the order hot
+    path answers with it."""
+
     offering = serializers.UUIDField(source="offering_id")
     provider = serializers.UUIDField(source="provider_id")
     firm = serializers.UUIDField(source="firm_id")
