@@ -514,11 +514,10 @@ def transfers_resolve_many(
             transfer.pk: transfer
             for transfer in Transfer.objects.select_related(
                 "debit_account", "credit_account"
-            ).filter(pk__in=pending_ids)
+            ).filter(pk__any=pending_ids)
         }
-        already = set(
-            Transfer.objects.filter(pending_id__in=pending_ids).values_list("pending_id", flat=True)
-        )
+        resolved = Transfer.objects.filter(pending_id__any=pending_ids)
+        already = set(resolved.values_list("pending_id", flat=True))
         if already:
             raise LedgerError(
                 f"{len(already)} of the pending transfers were already resolved.",

@@ -237,13 +237,13 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
     plain rows rather than model instances, and written with one COPY per table."""
     seen = set(
         StatementLine.objects.filter(
-            fingerprint__in={line.fingerprint for line in chunk}
+            fingerprint__any={line.fingerprint for line in chunk}
         ).values_list("fingerprint", flat=True)
     )
     payouts = {
         row[0]: _Payout(*row[1:])
         for row in Payout.objects.select_for_update(of=("self",))
-        .filter(reference__in={line.reference for line in chunk})
+        .filter(reference__any={line.reference for line in chunk})
         .values_list(
             "reference", "pk", "provider_id", "batch__programme_id", "amount_fen", "status"
         )
@@ -288,7 +288,7 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
     if problems:
         now, open_ = timezone.now(), ReconciliationException.Status.OPEN.value
         line_ids = StatementLine.objects.filter(
-            statement=statement, line_number__in=problems
+            statement=statement, line_number__any=problems
         ).values_list("line_number", "pk")
         insert_rows(
             ReconciliationException,
@@ -377,7 +377,7 @@ def _settle(paid: list[_Payout], returned: list[_Payout]) -> None:
     returned_ids = {payout.pk for payout in returned}
     payables: set[Any] = set()
     for part in PayoutPart.objects.filter(
-        payout_id__in=[p.pk for p in (*paid, *returned)]
+        payout_id__any=[p.pk for p in (*paid, *returned)]
     ).values_list("pk", "payout_id", "category", "amount_fen", "payable_account_id"):
         parts_by_payout.setdefault(part[1], []).append(part)
         if part[1] in returned_ids:
@@ -415,10 +415,10 @@ def _settle(paid: list[_Payout], returned: list[_Payout]) -> None:
                     )
                 )
     ledger.transfers_create_many(specs)
-    Payout.objects.filter(pk__in=[p.pk for p in paid]).update(
+    Payout.objects.filter(pk__any=[p.pk for p in paid]).update(
         status=Payout.Status.PAID, paid_at=now
     )
-    Payout.objects.filter(pk__in=[p.pk for p in returned]).update(
+    Payout.objects.filter(pk__any=[p.pk for p in returned]).update(
         status=Payout.Status.RETURNED, returned_at=now
     )
 

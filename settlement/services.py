@@ -199,7 +199,7 @@ def _dues(account_ids: list[uuid.UUID], cutoff_at: dt.datetime) -> dict[uuid.UUI
     cut-off (captures, returned payouts) less every debit, posted or pending (clawbacks and
     the claims of earlier batches)."""
     rows = (
-        Entry.objects.filter(account_id__in=account_ids)
+        Entry.objects.filter(account_id__any=account_ids)
         .values("account_id")
         .annotate(
             credited=Coalesce(
@@ -269,7 +269,7 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
             [(stable_id("payout-claim-post", claim_id), claim_id, None) for claim_id in claim_ids]
         )
         now = timezone.now()
-        Payout.objects.filter(pk__in=pending).update(status=Payout.Status.SENT, sent_at=now)
+        Payout.objects.filter(pk__any=pending).update(status=Payout.Status.SENT, sent_at=now)
         batch.status = PayoutBatch.Status.APPROVED
         batch.approved_by = actor
         batch.approved_at = now
