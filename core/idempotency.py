@@ -112,31 +112,30 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
 def _lookup(*, user_id: Any, key: str) -> IdempotencyKey | None:
     """Lock the (user, key) pair for this transaction and return its live record, if any.
     Raises `_KeyBusy` when a concurrent request holds the pair."""
-    expired_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     if connection.vendor == "postgresql":
         table = IdempotencyKey._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_try_advisory_xact_lock(%s), k.id, k.created_at "  # noqa: S608
+                "SELECT pg_try_advisory_xact_lock(%s), k.id "  # noqa: S608
                 f"FROM (SELECT 1) AS one LEFT JOIN {table} AS k "
                 "ON k.user_id = %s AND k.key = %s",
                 [_lock_id(user_id, key), user_id, key],
             )
-            locked, record_id, created_at = cursor.fetchone()
+            locked, record_id = cursor.fetchone()
         if not locked:
             raise _KeyBusy
-        if record_id is None:
-            return None
-        if created_at < expired_before:
-            IdempotencyKey.objects.filter(pk=record_id).delete()
-            return None
-        return IdempotencyKey.objects.get(pk=record_id)
-    # Elsewhere (SQLite under `make run`) writers are serialised by the database itself.
-    record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
-    if record is not None and record.created_at < expired_before:
-        record.delete()
+        record = None if record_id is None else IdempotencyKey.objects.get(pk=record_id)
+    else:
+        # Elsewhere (SQLite under `make run`) writers are serialised by the database itself.
+        record = _stored(user_id, key)
+    if record is not None and record.created_at < timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
+        record.delete()  # expired: the key is free again
         return None
     return record
+
+
+def _stored(user_id: Any, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
 
 
 def _lock_id(user_id: Any, key: str) -> int:
@@ -159,7 +158,7 @@ def _record(user_id: Any, key: str, fingerprint: str, response: Response) -> boo
 
 
 def _committed_record(user_id: Any, key: str) -> IdempotencyKey:
-    record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
+    record = _stored(user_id, key)
     if record is None:  # purged meanwhile: the client may simply retry
         raise _in_use()
     return record
