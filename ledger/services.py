@@ -384,7 +384,13 @@ def _undo(applied: _Applied) -> None:
 
 
 def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> None:
-    row = (
+    source = _entry_source(transfer, pending_delta, posted_delta)
+    insert_values(Entry, _ENTRY_FIELDS, list(_entry_rows([source], now=transfer.created_at)))
+
+
+def _entry_source(transfer: Transfer, pending_delta: int, posted_delta: int) -> tuple[Any, ...]:
+    """What `_entry_rows` takes for a transfer held as a model instance."""
+    return (
         transfer.pk,
         transfer.debit_account_id,
         transfer.credit_account_id,
@@ -392,7 +398,6 @@ def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int)
         pending_delta,
         posted_delta,
     )
-    insert_values(Entry, _ENTRY_FIELDS, list(_entry_rows([row], now=transfer.created_at)))
 
 
 # --- bulk operations ---------------------------------------------------------------------
@@ -564,14 +569,7 @@ def transfers_resolve_many(
         insert_rows(Transfer, _TRANSFER_FIELDS, (_transfer_row(t) for t in made))
         _write_entries_many(
             (
-                (
-                    t.pk,
-                    t.debit_account_id,
-                    t.credit_account_id,
-                    t.ledger,
-                    -pendings[t.pending_id].amount,  # type: ignore[index]
-                    t.amount,
-                )
+                _entry_source(t, -pendings[t.pending_id].amount, t.amount)  # type: ignore[index]
                 for t in made
             ),
             now=now,
