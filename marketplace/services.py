@@ -202,10 +202,11 @@ _OFFERING_FOR_ORDER = Selection(o=Offering, p=Programme, pr=Organisation, pa=Acc
 
 def _offering_for_order(
     *, offering_id: uuid.UUID, firm: Organisation
-) -> tuple[Offering, Account | None, bool] | None:
-    """One query for the offering, its programme and provider, the payable account of the
-    provider's active accreditation in the offering's category (None if it has none), and
-    whether the firm and the provider declared an affiliation, in either direction."""
+) -> tuple[Offering | None, Account | None, bool]:
+    """One query for the offering (None if there is no such offering), its programme and
+    provider, the payable account of the provider's active accreditation in the offering's
+    category (None if it has none), and whether the firm and the provider declared an
+    affiliation, in either direction."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_OFFERING_FOR_ORDER.columns}, EXISTS ("  # noqa: S608
@@ -229,7 +230,7 @@ def _offering_for_order(
         )
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None, False
     (offering, programme, provider, payable_account), (is_related,) = _OFFERING_FOR_ORDER.instances(
         row
     )
@@ -254,8 +255,9 @@ def order_place(
         raise PermissionDeniedError("Only a firm may place orders.")
     now = timezone.now()
     with joined_transaction():
-        found = _offering_for_order(offering_id=offering_id, firm=firm)
-        offering, payable_account, is_related = found if found else (None, None, False)
+        offering, payable_account, is_related = _offering_for_order(
+            offering_id=offering_id, firm=firm
+        )
         if offering is None:
             raise ValidationError("No such offering.", fields={"offering": ["No such offering."]})
         if offering.status != Offering.Status.ACTIVE:

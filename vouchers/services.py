@@ -498,28 +498,37 @@ def _voucher_for_hold(*, voucher_id: uuid.UUID, firm: Organisation) -> Voucher |
 def cap_row_locked(
     *, firm: Organisation, programme: Programme, category: str, year: int, cap_fen: int
 ) -> FirmCapUsage:
+    """The firm's cap row for the year, locked; created (with `cap_fen`) on its first use."""
     key = [pk_value(Organisation, firm.pk), pk_value(Programme, programme.pk), category, year]
-    sql = (
-        f"SELECT {_CAP.columns} FROM {FirmCapUsage._meta.db_table} AS c "  # noqa: S608
-        "WHERE c.firm_id = %s AND c.programme_id = %s AND c.category = %s AND c.year = %s"
-        f"{for_update_of()}"
-    )
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, key)
-            row = cursor.fetchone()
-        if row is not None:
-            (cap,), _ = _CAP.instances(row)
-            return cast(FirmCapUsage, cap)
+    cap = _cap_row_locked(key)
+    if cap is None:
         FirmCapUsage.objects.bulk_create(
             [
                 FirmCapUsage(
                     firm=firm, programme=programme, category=category, year=year, cap_fen=cap_fen
                 )
             ],
-            ignore_conflicts=True,
+            ignore_conflicts=True,  # a concurrent first order created it: use that one
         )
-    raise AssertionError("the firm's cap row was created, yet cannot be read")
+        cap = _cap_row_locked(key)
+    if cap is None:
+        raise FirmCapUsage.DoesNotExist("The firm's cap row was created, yet cannot be read.")
+    return cap
+
+
+def _cap_row_locked(key: list[Any]) -> FirmCapUsage | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_CAP.columns} FROM {FirmCapUsage._meta.db_table} AS c "  # noqa: S608
+            "WHERE c.firm_id = %s AND c.programme_id = %s AND c.category = %s AND c.year = %s"
+            f"{for_update_of()}",
+            key,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (cap,), _ = _CAP.instances(row)
+    return cast(FirmCapUsage, cap)
 
 
 def hold_place(
