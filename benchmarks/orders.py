@@ -187,9 +187,10 @@ def drive(world: dict[str, Any], clients: int, duration: float) -> dict[str, Any
     }
 
 
-def queries_per_order(world: dict[str, Any]) -> tuple[int, int]:
+def queries_per_order(world: dict[str, Any], *, show: bool = False) -> tuple[int, int]:
     """Statements for a firm's first order of the year (which creates its cap row) and for
-    the next one (the steady state the benchmark measures)."""
+    the next one (the steady state the benchmark measures). With `show`, print the steady
+    state's statements."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
@@ -209,6 +210,9 @@ def queries_per_order(world: dict[str, Any]) -> tuple[int, int]:
             )
         assert response.status_code == 201, response.content
         counts.append(len(queries.captured_queries))
+    if show:
+        for number, query in enumerate(queries.captured_queries, 1):
+            print(f"  {number:2}. {query['sql']}")
     return counts[0], counts[1]
 
 
@@ -313,6 +317,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 1)))
     parser.add_argument("--floor-duration", type=float, default=10.0)
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the statements of one steady-state order"
+    )
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -323,7 +330,7 @@ def main() -> None:
     began = time.monotonic()
     world = seed(args.firms, args.offerings)
     print(f"seeded in {time.monotonic() - began:.1f} s")
-    first, steady = queries_per_order(world)
+    first, steady = queries_per_order(world, show=args.show_sql)
     print(f"statements per order: {steady} (a firm's first order of the year: {first})")
 
     worker_class = "sync" if args.threads == 1 else "gthread"

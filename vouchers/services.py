@@ -427,7 +427,10 @@ def hold_quote(
     """Lock the voucher and the firm's cap row, check the voucher's rules, and compute
     `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`
     (DESIGN.md 2, step 3). Raises the rule's 422 and writes nothing."""
-    voucher = _voucher_for_hold(voucher_id=voucher_id, firm=firm)
+    year = now.astimezone(ZoneInfo(programme.time_zone)).year
+    voucher, cap = _voucher_for_hold(
+        voucher_id=voucher_id, firm=firm, programme=programme, category=category, year=year
+    )
     if voucher is None:
         raise ValidationError("No such voucher.", fields={"voucher": ["No such voucher."]})
     if voucher.status == Voucher.Status.REVOKED:
@@ -450,13 +453,14 @@ def hold_quote(
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {voucher.code} has no free balance left."
         )
-    cap = cap_row_locked(
-        firm=firm,
-        programme=programme,
-        category=category,
-        year=now.astimezone(ZoneInfo(programme.time_zone)).year,
-        cap_fen=voucher.pool.firm_cap_fen,
-    )
+    if cap is None:  # the firm's first hold of the year in the category
+        cap = cap_row_locked(
+            firm=firm,
+            programme=programme,
+            category=category,
+            year=year,
+            cap_fen=voucher.pool.firm_cap_fen,
+        )
     remaining = cap.cap_fen - cap.used_fen
     if remaining <= 0:
         raise SubsidyRuleError(
@@ -469,30 +473,60 @@ def hold_quote(
 
 # The hold's reads are plain SQL (`core.db.Selection`): they run on every order.
 _VOUCHER_FOR_HOLD = Selection(v=Voucher, a=Account, pl=BudgetPool)
+_VOUCHER_AND_CAP_FOR_HOLD = Selection(v=Voucher, a=Account, pl=BudgetPool, c=FirmCapUsage)
 _CAP = Selection(c=FirmCapUsage)
 
 
-def _voucher_for_hold(*, voucher_id: uuid.UUID, firm: Organisation) -> Voucher | None:
-    """The firm's voucher with its ledger account and pool, voucher and account locked
-    together. After waiting for a lock, PostgreSQL re-reads the latest version of every row it
-    locks (READ COMMITTED), so the balance is current; a join to a row it did not lock would
-    come from the pre-wait snapshot and miss the holds placed meanwhile."""
+def _voucher_for_hold(
+    *,
+    voucher_id: uuid.UUID,
+    firm: Organisation,
+    programme: Programme,
+    category: str,
+    year: int,
+) -> tuple[Voucher | None, FirmCapUsage | None]:
+    """The firm's voucher with its ledger account and pool, and the firm's cap row for the
+    programme, category and year, all locked by one statement in the global
+    order: voucher, its account, then the cap row. After waiting for a lock, PostgreSQL
+    re-reads the latest version of every row it locks (READ COMMITTED), so the balance and the
+    cap are current; a join to a row it did not lock would come from the pre-wait snapshot and
+    miss the holds placed meanwhile.
+
+    PostgreSQL cannot lock the far side of an outer join, so the cap row is joined inner. When
+    the statement finds nothing (no such voucher, or no cap row yet), the voucher is read and
+    locked alone, and the cap comes back None for `cap_row_locked` to create."""
+    voucher_params = [pk_value(Voucher, voucher_id), pk_value(Organisation, firm.pk)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_VOUCHER_FOR_HOLD.columns} "  # noqa: S608
+            f"SELECT {_VOUCHER_AND_CAP_FOR_HOLD.columns} "  # noqa: S608
             f"FROM {Voucher._meta.db_table} AS v "
             f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
             f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
-            f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a')}",
-            [pk_value(Voucher, voucher_id), pk_value(Organisation, firm.pk)],
+            f"JOIN {FirmCapUsage._meta.db_table} AS c ON c.firm_id = v.firm_id "
+            "AND c.programme_id = %s AND c.category = %s AND c.year = %s "
+            f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a', 'c')}",
+            [pk_value(Programme, programme.pk), category, year, *voucher_params],
         )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    (voucher, account, pool), _ = _VOUCHER_FOR_HOLD.instances(row)
+        cap = None
+        if row is not None:
+            (voucher, account, pool, cap), _ = _VOUCHER_AND_CAP_FOR_HOLD.instances(row)
+        else:
+            cursor.execute(
+                f"SELECT {_VOUCHER_FOR_HOLD.columns} "  # noqa: S608
+                f"FROM {Voucher._meta.db_table} AS v "
+                f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
+                f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
+                f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a')}",
+                voucher_params,
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None, None
+            (voucher, account, pool), _ = _VOUCHER_FOR_HOLD.instances(row)
     voucher.account = account
     voucher.pool = pool
-    return voucher
+    return cast(Voucher, voucher), cast(FirmCapUsage | None, cap)
 
 
 def cap_row_locked(

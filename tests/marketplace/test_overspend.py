@@ -17,10 +17,12 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from core.exceptions import SubsidyRuleError
@@ -154,7 +156,13 @@ def test_the_overspend_hammer(
     assert_ledger_ok("SH2025")
 
 
+@pytest.mark.parametrize(
+    "cap_row_exists",
+    [False, True],
+    ids=["first_orders_create_the_cap_row", "cap_row_locked_with_the_voucher"],
+)
 def test_the_firm_cap_hammer_across_two_vouchers(
+    cap_row_exists: bool,
     offering: Offering,
     issue_voucher: IssueVoucher,
     firm_admin: User,
@@ -164,11 +172,22 @@ def test_the_firm_cap_hammer_across_two_vouchers(
 ) -> None:
     """Two vouchers with five times the firm's yearly cap between them, 200 concurrent orders
     split over both: the cap admits 20 full subsidies and a last one of the 2500 fen left,
-    and refuses the rest; the cap row never passes the cap and equals the sum of the holds."""
+    and refuses the rest; the cap row never passes the cap and equals the sum of the holds.
+
+    Without a cap row, the first orders race to create it; with one, every order locks it in
+    the statement that locks its voucher."""
     first = issue_voucher(firm_admin, face_value_fen=300_000)
     second = issue_voucher(firm_admin, face_value_fen=300_000)
     cap = 20 * SUBSIDY + 2500
     BudgetPool.objects.filter(programme=programme, category="compute").update(firm_cap_fen=cap)
+    if cap_row_exists:
+        FirmCapUsage.objects.create(
+            firm=firm,
+            programme=programme,
+            category="compute",
+            year=timezone.now().astimezone(ZoneInfo(programme.time_zone)).year,
+            cap_fen=cap,
+        )
     attempts = [
         _order_attempt(offering, first if number % 2 else second) for number in range(ATTEMPTS)
     ]
