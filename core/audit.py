@@ -24,12 +24,37 @@ def audit_record(
     """Append one audit event: who (actor), what (action on the target), from where, and the
     before/after state. Call it inside the service's transaction so the event commits with
     the change it describes."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+    )
+    insert_instance(event)  # every write records one: a plain INSERT, no ORM compilation
+    return event
+
+
+def audit_event(
+    *,
+    actor: Any | None,
+    action: str,
+    target: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event `audit_record` appends, built but not saved: for a hot path that writes it
+    together with its other rows (`core.db.Write.insert`, `execute_writes`)."""
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     if object_type is None or object_id is None:
         raise ValueError("audit_record needs a target or an object_type and object_id")
-    event = AuditEvent(
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,
@@ -39,5 +64,3 @@ def audit_record(
         before=before,
         after=after,
     )
-    insert_instance(event)  # every write records one: a plain INSERT, no ORM compilation
-    return event

@@ -1,11 +1,13 @@
 """Database helpers: append-only triggers that work on PostgreSQL and SQLite, bulk inserts
-of new rows, and the plain SQL of the order hot path (`Selection`, `insert_instance`)."""
+of new rows, and the plain SQL of the order hot path (`Selection`, `insert_instance`,
+`Write` and `execute_writes`)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, migrations, models, transaction
@@ -123,17 +125,80 @@ def pk_value(model: type[models.Model], value: Any) -> Any:
     return model._meta.pk.get_db_prep_value(value, _db())  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class Write:
+    """One data-modifying statement, built but not yet run: its SQL and parameters (already
+    prepared for the database). `execute_writes` runs one or several."""
+
+    sql: str
+    params: Sequence[Any]
+
+    @classmethod
+    def insert(cls, obj: models.Model) -> Write:
+        """The INSERT of one new instance with a client-side primary key, filled as `save()`
+        would (`auto_now_add` and `auto_now` included): no ORM compilation, no signals. The
+        instance counts as saved from here on; run the write in the same transaction."""
+        if obj.pk is None:
+            raise ValueError("Write.insert needs a primary key set by the client")
+        fields = obj._meta.concrete_fields
+        values = [field.pre_save(obj, True) for field in fields]
+        write = cls.insert_values(type(obj), [field.attname for field in fields], [values])
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+        return write
+
+    @classmethod
+    def insert_values(
+        cls,
+        model: type[models.Model],
+        fields: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        suffix: str = "",
+    ) -> Write:
+        """The one `INSERT ... VALUES` of `insert_values`, not yet run."""
+        db = _db()
+        sql, columns = _insert_sql(db.vendor, model, tuple(fields), len(rows), suffix)
+        params = [
+            field.get_db_prep_save(value, db)
+            for row in rows
+            for field, value in zip(columns, row, strict=True)
+        ]
+        return cls(sql, params)
+
+
+def execute_writes(*writes: Write) -> list[int]:
+    """Run writes that are independent of each other; return each one's row count.
+
+    On PostgreSQL, several go as one statement, each a data-modifying `WITH` query: one round
+    trip, and one statement to parse and plan, where the order hot path sent three. They all
+    see the same snapshot and run in no fixed order, so writes given together must not touch
+    a row another writes or read what another writes (new rows, or rows already locked by the
+    transaction, keep that true). Deferred constraints are checked at COMMIT either way.
+    Elsewhere (SQLite), they run one after another."""
+    db = _db()
+    with db.cursor() as cursor:
+        if len(writes) <= 1 or db.vendor != "postgresql":
+            counts = []
+            for write in writes:
+                cursor.execute(write.sql, write.params)
+                counts.append(cursor.rowcount)
+            return counts
+        # The statement's text is only the writes' own SQL and generated names w0, w1, ...
+        parts = [f"w{number} AS ({write.sql} RETURNING 1)" for number, write in enumerate(writes)]
+        selects = [f"(SELECT count(*) FROM w{number})" for number in range(len(writes))]  # noqa: S608
+        cursor.execute(
+            f"WITH {', '.join(parts)} SELECT {', '.join(selects)}",
+            [param for write in writes for param in write.params],
+        )
+        return list(cursor.fetchone())
+
+
 def insert_instance(obj: models.Model) -> None:
     """INSERT one new instance with a client-side primary key, as `save()` would fill it
     (`auto_now_add` and `auto_now` included), in one plain statement: no ORM compilation,
     no signals. For the hot path's new rows (orders, audit events)."""
-    if obj.pk is None:
-        raise ValueError("insert_instance needs a primary key set by the client")
-    fields = obj._meta.concrete_fields
-    values = [field.pre_save(obj, True) for field in fields]
-    insert_values(type(obj), [field.attname for field in fields], [values])
-    obj._state.adding = False
-    obj._state.db = DEFAULT_DB_ALIAS
+    execute_writes(Write.insert(obj))
 
 
 def insert_rows(
@@ -190,16 +255,7 @@ def insert_values(
     """One plain `INSERT ... VALUES` of a few new rows, given as for `insert_rows`, followed by
     `suffix` (such as `ON CONFLICT DO NOTHING`). Returns how many rows were written. The
     per-transfer hot path writes its rows this way, without the ORM's compilation per query."""
-    db = _db()
-    sql, columns = _insert_sql(db.vendor, model, tuple(fields), len(rows), suffix)
-    params = [
-        field.get_db_prep_save(value, db)
-        for row in rows
-        for field, value in zip(columns, row, strict=True)
-    ]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return execute_writes(Write.insert_values(model, fields, rows, suffix=suffix))[0]
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from accounts.models import Affiliation, Organisation, User
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES, Role
-from core.audit import audit_record
+from core.audit import audit_event, audit_record
 from core.db import (
     Selection,
-    insert_instance,
+    Write,
+    execute_writes,
     joined_transaction,
     pk_value,
     unique_row,
@@ -314,9 +315,15 @@ def order_place(
         hold_id = stable_id("order-hold", order_id) if subsidy else None
         # Every refusal above comes before the first write (the hold's ledger transfer), so
         # the caller's transaction is joined without a savepoint.
+        writes = []
         if quote and hold_id and subsidy:
-            vouchers.hold_place(
-                quote=quote, hold_id=hold_id, payable_account=payable_account, order_id=order_id
+            writes.append(
+                vouchers.hold_place(
+                    quote=quote,
+                    hold_id=hold_id,
+                    payable_account=payable_account,
+                    order_id=order_id,
+                )
             )
         order = Order(
             id=order_id,
@@ -336,8 +343,7 @@ def order_place(
             cap_year=quote.cap.year if quote else None,
             placed_by=actor,
         )
-        insert_instance(order)
-        audit_record(
+        event = audit_event(
             actor=actor,
             action="order.placed",
             target=order,
@@ -350,6 +356,8 @@ def order_place(
                 "voucher": str(quote.voucher.pk) if quote else None,
             },
         )
+        # The cap's charge, the order and its audit event touch no common row: one statement.
+        execute_writes(*writes, Write.insert(order), Write.insert(event))
     log.info("order.placed", order=str(order.pk), gross_fen=gross, subsidy_fen=subsidy)
     return order
 

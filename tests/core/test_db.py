@@ -1,5 +1,6 @@
 """core.db: bulk inserts (COPY on PostgreSQL, bulk_create elsewhere), unique lookups, and the
-hot path's plain SQL (Selection, insert_instance, joined_transaction)."""
+hot path's plain SQL (Selection, insert_instance, Write and execute_writes,
+joined_transaction)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from core.db import (
     Selection,
+    Write,
+    execute_writes,
     for_update_of,
     insert_instance,
     insert_rows,
@@ -57,6 +60,8 @@ def test_insert_rows_writes_every_value_as_given(
     if vendor == "fallback":
         # The bulk_create path SQLite takes (make run), exercised on this database.
         monkeypatch.setattr(connection, "vendor", "sqlite")
+    elif connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
     rows = _rows(5)
 
     insert_rows(AuditEvent, JSON_FIELDS, iter(rows))
@@ -192,6 +197,66 @@ def test_insert_instance_fills_what_save_would_and_is_one_insert() -> None:
 def test_insert_instance_needs_a_client_side_primary_key() -> None:
     with pytest.raises(ValueError, match="primary key"):
         insert_instance(FirmCapUsage(category="compute", year=2026, cap_fen=1))
+
+
+def _event(object_id: str) -> AuditEvent:
+    return AuditEvent(action="together", object_type="t", object_id=object_id)
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "fallback"])
+def test_execute_writes_runs_independent_writes_and_counts_each(
+    vendor: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if vendor == "fallback":
+        monkeypatch.setattr(connection, "vendor", "sqlite")  # what SQLite does, on this database
+    elif connection.vendor != "postgresql":
+        pytest.skip("the writable WITH is PostgreSQL's")
+    user = User.objects.create_user(email="writer@example.com", password=None)
+    first, second = _event("1"), _event("2")
+    rename = Write(
+        "UPDATE accounts_user SET full_name = %s WHERE id = %s",
+        ["Renamed", pk_value(User, user.pk)],
+    )
+    touch_nothing = Write(
+        "UPDATE accounts_user SET full_name = %s WHERE id = %s",
+        ["No one", pk_value(User, uuid.uuid4())],
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        counts = execute_writes(
+            rename,
+            Write.insert(first),
+            touch_nothing,
+            Write.insert_values(AuditEvent, JSON_FIELDS, _rows(2)),
+        )
+
+    assert counts == [1, 1, 0, 2]
+    statements = [query["sql"] for query in queries.captured_queries]
+    if vendor == "postgresql":
+        assert len(statements) == 1
+        assert statements[0].startswith("WITH w0 AS (UPDATE")
+    else:
+        assert len(statements) == 4
+    user.refresh_from_db()
+    assert user.full_name == "Renamed"
+    assert AuditEvent.objects.filter(action="together").count() == 1
+    assert AuditEvent.objects.filter(action="bulk.tested").count() == 2
+    assert not first._state.adding
+    assert first.at is not None
+    assert execute_writes(Write.insert(second)) == [1]
+    assert execute_writes() == []
+
+
+def test_execute_writes_is_all_or_nothing_in_its_statement() -> None:
+    taken = _event("taken")
+    insert_instance(taken)
+    again = AuditEvent(id=taken.pk, action="together", object_type="t", object_id="again")
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        execute_writes(Write.insert(_event("3")), Write.insert(again))
+
+    stored = AuditEvent.objects.filter(action="together").values_list("object_id", flat=True)
+    assert list(stored) == ["taken"]
 
 
 def test_joined_transaction_joins_without_a_savepoint_or_opens_one() -> None:
