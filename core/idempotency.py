@@ -43,7 +43,9 @@ from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-_KEPT_RESPONSE_HEADERS = ("Location", "Content-Type")
+# The record is written before the response is rendered, so its Content-Type is not yet known
+# (DRF negotiates it at rendering); a replay is negotiated and rendered afresh.
+_KEPT_RESPONSE_HEADERS = ("Location",)
 _RECORD_FIELDS = (
     "user_id",
     "key",
@@ -205,7 +207,7 @@ def _answer_existing(record: IdempotencyKey, fingerprint: str) -> Response:
             code="idempotency_key_reused",
         )
     headers = dict(record.response_headers or {})
-    headers.pop("Content-Type", None)
+    headers.pop("Content-Type", None)  # stored by earlier versions, and not to be trusted
     headers[REPLAYED_HEADER] = "true"
     return Response(record.response_body, status=record.response_status, headers=headers)
 

@@ -63,6 +63,7 @@ class TestReplay:
         record = IdempotencyKey.objects.get(user=admin, key="key-1")
         assert record.response_status == 201
         assert record.response_body == first.json()
+        assert "Content-Type" not in record.response_headers  # negotiated again on replay
 
     def test_same_key_with_another_body_is_409_reused(
         self, admin: User, client_for: Callable[[Any], APIClient]
