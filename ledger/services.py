@@ -8,6 +8,7 @@ domain error (for example `exceeds_credits` on a pool becomes `insufficient_budg
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.db import insert_rows, insert_values, joined_transaction, pk_value
+from core.db import Write, insert_rows, insert_values, joined_transaction, pk_value
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -125,14 +126,14 @@ def transfer_create(
             debit_delta={f"debits_{counter}": amount},
             credit_delta={f"credits_{counter}": amount},
         )
-        if not _insert_unless_exists(transfer):
-            _undo(applied)
-            return _existing_or_raise(transfer)
-        _write_entries(
+        written = _insert_unless_exists(
             transfer,
             pending_delta=amount if pending else 0,
             posted_delta=0 if pending else amount,
         )
+        if not written:
+            _undo(applied)
+            return _existing_or_raise(transfer)
     return transfer
 
 
@@ -204,7 +205,10 @@ def _resolve(
         )
         # Resolving only lowers pending debits and credits, so no limit can refuse it: the
         # insert comes first, and its unique `pending` column is the at-most-once gate.
-        if not _insert_unless_exists(resolution):
+        written = _insert_unless_exists(
+            resolution, pending_delta=-pending.amount, posted_delta=amount
+        )
+        if not written:
             existing = Transfer.objects.filter(pk=id).first()
             if existing is not None:
                 return _existing_or_raise(resolution, existing)
@@ -219,7 +223,6 @@ def _resolve(
             debit_delta={"debits_pending": -pending.amount, "debits_posted": amount},
             credit_delta={"credits_pending": -pending.amount, "credits_posted": amount},
         )
-        _write_entries(resolution, pending_delta=-pending.amount, posted_delta=amount)
     return resolution
 
 
@@ -277,16 +280,50 @@ def pending_transfer_state(transfer: Transfer) -> str:
 # --- internals --------------------------------------------------------------------------
 
 
-def _insert_unless_exists(transfer: Transfer) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: True if this call wrote the row.
+def _insert_unless_exists(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> bool:
+    """INSERT the transfer ... ON CONFLICT DO NOTHING and, if this call wrote it, its two
+    entries (debit, then credit, each of the deltas): True if it was written.
 
     A concurrent insert of the same id (or of a second resolution of the same pending
-    transfer) waits for the first to commit and then writes nothing.
+    transfer) waits for the first to commit and then writes nothing. On PostgreSQL, the
+    entries are selected from the transfer's RETURNING in the same statement, so they exist
+    exactly when the transfer does, at one round trip for the three rows.
     """
-    written = insert_values(
-        Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix="ON CONFLICT DO NOTHING"
+    if connection.vendor != "postgresql":
+        written = insert_values(
+            Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix="ON CONFLICT DO NOTHING"
+        )
+        if written:
+            _write_entries(transfer, pending_delta=pending_delta, posted_delta=posted_delta)
+        return written == 1
+    insert = Write.insert_values(
+        Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix=_RETURNING_FOR_ENTRIES
     )
-    return written == 1
+    deltas = [pending_delta, posted_delta]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _transfer_with_entries_sql(insert.sql),
+            [*insert.params, Entry.Side.DEBIT.value, *deltas, Entry.Side.CREDIT.value, *deltas],
+        )
+        return cursor.rowcount == 2
+
+
+_RETURNING_FOR_ENTRIES = (
+    "ON CONFLICT DO NOTHING RETURNING id, debit_account_id, credit_account_id, ledger, created_at"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _transfer_with_entries_sql(insert_transfer: str) -> str:
+    """`WITH t AS (<insert the transfer, RETURNING>) INSERT <its entries> SELECT ... FROM t`:
+    no transfer written, no entries."""
+    entry = "SELECT t.id, t.{account}, t.ledger, %s, %s, %s, t.created_at FROM t"
+    return (
+        f"WITH t AS ({insert_transfer}) "
+        f"INSERT INTO {Entry._meta.db_table} ({', '.join(_ENTRY_COLUMNS)}) "  # noqa: S608
+        f"{entry.format(account='debit_account_id')} "
+        f"UNION ALL {entry.format(account='credit_account_id')}"
+    )
 
 
 def _transfer_row(transfer: Transfer) -> tuple[Any, ...]:
@@ -658,4 +695,8 @@ _ENTRY_FIELDS = (
     "pending_delta",
     "posted_delta",
     "created_at",
+)
+_ENTRY_COLUMNS = tuple(
+    {field.attname: field.column for field in Entry._meta.concrete_fields}[name]
+    for name in _ENTRY_FIELDS
 )

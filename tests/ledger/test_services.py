@@ -17,7 +17,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, ProtectedError
+from django.test.utils import CaptureQueriesContext
 
+from core.db import pk_value
 from ledger import services
 from ledger.checks import ledger_check
 from ledger.models import Account, Entry, Transfer
@@ -398,6 +400,42 @@ def test_accounts_of_two_currencies_are_refused(book: Book) -> None:
 # --- idempotency -------------------------------------------------------------------------
 
 
+def _entries_of(transfer: Transfer) -> list[tuple[Any, ...]]:
+    return list(
+        Entry.objects.filter(transfer=transfer)
+        .order_by("id")
+        .values_list("account_id", "ledger", "side", "pending_delta", "posted_delta", "created_at")
+    )
+
+
+def test_each_transfer_writes_its_two_entries_with_itself(book: Book) -> None:
+    """A transfer and its entries (debit, then credit) are written together: on PostgreSQL by
+    one statement, after the conditional UPDATEs of the accounts whose counters are cached."""
+    with CaptureQueriesContext(connection) as queries:
+        held = create(book.pool, book.payable, 300, pending=True)
+        posted = post(held, 200)
+    voided = void(create(book.pool, book.payable, 100, pending=True))
+
+    pool, payable = book.pool.pk, book.payable.pk
+    assert _entries_of(held) == [
+        (pool, LEDGER, "debit", 300, 0, held.created_at),
+        (payable, LEDGER, "credit", 300, 0, held.created_at),
+    ]
+    assert _entries_of(posted) == [
+        (pool, LEDGER, "debit", -300, 200, posted.created_at),
+        (payable, LEDGER, "credit", -300, 200, posted.created_at),
+    ]
+    assert [row[2:5] for row in _entries_of(voided)] == [
+        ("debit", -100, 0),
+        ("credit", -100, 0),
+    ]
+    if connection.vendor == "postgresql":
+        # Create: the pool's UPDATE, then the transfer with its entries. Post: the pending
+        # transfer's read, the resolution with its entries, then the pool's UPDATE.
+        kinds = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
+        assert kinds == ["UPDATE", "WITH", "SELECT", "WITH", "UPDATE"]
+
+
 @pytest.mark.parametrize("pending", [False, True])
 def test_replaying_a_transfer_returns_it_and_moves_nothing(
     book: Book, pending: bool, assert_ledger_ok: AssertLedgerOk
@@ -649,7 +687,7 @@ def test_raw_sql_cannot_change_transfers_or_entries(
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute(statement, [single.pk])
+        cursor.execute(statement, [pk_value(Transfer, single.pk)])
     _assert_unchanged(single)
     assert_ledger_ok(LEDGER)
 
