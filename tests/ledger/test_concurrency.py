@@ -19,7 +19,11 @@ from ledger.models import Account, Transfer
 from ledger.services import Balance, LedgerError
 from tests.concurrency import race
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+]
 
 LEDGER = "C"
 THREADS = 50

@@ -692,6 +692,7 @@ def test_raw_sql_cannot_change_transfers_or_entries(
     assert_ledger_ok(LEDGER)
 
 
+@pytest.mark.postgresql
 @pytest.mark.parametrize(
     ("tables", "refused_by"),
     [("ledger_entry", "ledger_entry"), ("ledger_transfer, ledger_entry", "ledger_transfer")],
@@ -771,7 +772,7 @@ def _assert_unchanged(transfer: Transfer) -> None:
 def test_the_database_rejects_counters_out_of_bounds(
     book: Book, account: str, assignment: str, constraint: str
 ) -> None:
-    pk = getattr(book, account).pk
+    pk = pk_value(Account, getattr(book, account).pk)
     before = _snapshot()
     with (
         pytest.raises(IntegrityError, match=f"ledger_account_{constraint}"),

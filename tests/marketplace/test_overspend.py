@@ -34,7 +34,11 @@ from marketplace.services import order_place
 from tests.marketplace.conftest import IssueVoucher, VoucherFigures, voucher_figures
 from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.postgresql,
+]
 
 ATTEMPTS = 200
 WORKERS = 24

@@ -44,7 +44,11 @@ from tests.settlement.conftest import (
     statement,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+]
 
 CALLERS = 6
 

@@ -75,7 +75,11 @@ from tests.factories import (
 from vouchers.models import Programme, Voucher
 from vouchers.services import programme_seed
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.postgresql,
+]
 
 REDIS_DB = 11  # this test's own Redis database, flushed when it starts
 WAIT_SECONDS = 30  # for a worker to start and block, or to finish the batch
