@@ -270,9 +270,7 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
         )
         now = timezone.now()
         Payout.objects.filter(pk__any=pending).update(status=Payout.Status.SENT, sent_at=now)
-        # A batch with nothing due has nothing to send or reconcile: it closes at once, rather
-        # than waiting for a statement import to find it settled.
-        batch.status = PayoutBatch.Status.APPROVED if pending else PayoutBatch.Status.CLOSED
+        batch.status = PayoutBatch.Status.APPROVED
         batch.approved_by = actor
         batch.approved_at = now
         batch.save(update_fields=["status", "approved_by", "approved_at"])
@@ -281,10 +279,9 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
             action="payout_batch.approved",
             target=batch,
             before={"status": "submitted"},
-            after={"status": batch.status, "total_fen": batch.total_fen},
+            after={"status": "approved", "total_fen": batch.total_fen},
         )
-        if pending:
-            transaction.on_commit(lambda: send_payout_emails.delay(str(batch.pk)))
+        transaction.on_commit(lambda: send_payout_emails.delay(str(batch.pk)))
     log.info("payout_batch.approved", batch=str(batch.pk), total_fen=batch.total_fen)
     return batch
 

@@ -477,7 +477,7 @@ class FlowMachine(RuleBasedStateMachine):
     def _advance(self, batch_id: uuid.UUID) -> None:
         """Submit a draft (the maker), or approve a submitted batch (the checker: the maker may
         not approve what they submitted). Approval sends the batch's pending payouts; a batch
-        with none to send (nothing due, or only held payouts) closes at once."""
+        with none to send stays approved until a statement import closes it."""
         world = self.world
         batch = PayoutBatch.objects.get(pk=batch_id)
         if self.batches[batch_id] == PayoutBatch.Status.DRAFT:
@@ -488,11 +488,10 @@ class FlowMachine(RuleBasedStateMachine):
             settlement.payout_batch_approve(batch=batch, actor=world.maker)
         assert refused.value.code == "self_approval"
         settlement.payout_batch_approve(batch=batch, actor=world.checker)
-        self.batches[batch_id] = PayoutBatch.Status.CLOSED
+        self.batches[batch_id] = PayoutBatch.Status.APPROVED
         for payout in self.payouts.values():
             if payout.batch_id == batch_id and payout.status == Payout.Status.PENDING:
                 payout.status = Payout.Status.SENT
-                self.batches[batch_id] = PayoutBatch.Status.APPROVED
 
     @precondition(lambda self: any(p.status in SENT for p in self.payouts.values()))
     @rule(data=st.data())
