@@ -498,13 +498,7 @@ def _voucher_for_hold(
     voucher_params = [pk_value(Voucher, voucher_id), pk_value(Organisation, firm.pk)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_VOUCHER_AND_CAP_FOR_HOLD.columns} "  # noqa: S608
-            f"FROM {Voucher._meta.db_table} AS v "
-            f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
-            f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
-            f"JOIN {FirmCapUsage._meta.db_table} AS c ON c.firm_id = v.firm_id "
-            "AND c.programme_id = %s AND c.category = %s AND c.year = %s "
-            f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a', 'c')}",
+            _hold_read_sql(with_cap=True),
             [pk_value(Programme, programme.pk), category, year, *voucher_params],
         )
         row = cursor.fetchone()
@@ -512,14 +506,7 @@ def _voucher_for_hold(
         if row is not None:
             (voucher, account, pool, cap), _ = _VOUCHER_AND_CAP_FOR_HOLD.instances(row)
         else:
-            cursor.execute(
-                f"SELECT {_VOUCHER_FOR_HOLD.columns} "  # noqa: S608
-                f"FROM {Voucher._meta.db_table} AS v "
-                f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
-                f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
-                f"WHERE v.id = %s AND v.firm_id = %s{for_update_of('v', 'a')}",
-                voucher_params,
-            )
+            cursor.execute(_hold_read_sql(with_cap=False), voucher_params)
             row = cursor.fetchone()
             if row is None:
                 return None, None
@@ -527,6 +514,26 @@ def _voucher_for_hold(
     voucher.account = account
     voucher.pool = pool
     return cast(Voucher, voucher), cast(FirmCapUsage | None, cap)
+
+
+def _hold_read_sql(*, with_cap: bool) -> str:
+    """The voucher (by id and firm) with its account and pool, locked with its account; with
+    `with_cap`, also the firm's cap row (by programme, category and year, before the voucher's
+    parameters), locked after them."""
+    selection, cap_join, locked = _VOUCHER_FOR_HOLD, "", ["v", "a"]
+    if with_cap:
+        selection, locked = _VOUCHER_AND_CAP_FOR_HOLD, ["v", "a", "c"]
+        cap_join = (
+            f"JOIN {FirmCapUsage._meta.db_table} AS c ON c.firm_id = v.firm_id "
+            "AND c.programme_id = %s AND c.category = %s AND c.year = %s "
+        )
+    return (
+        f"SELECT {selection.columns} "  # noqa: S608
+        f"FROM {Voucher._meta.db_table} AS v "
+        f"JOIN {Account._meta.db_table} AS a ON a.id = v.account_id "
+        f"JOIN {BudgetPool._meta.db_table} AS pl ON pl.id = v.pool_id "
+        f"{cap_join}WHERE v.id = %s AND v.firm_id = %s{for_update_of(*locked)}"
+    )
 
 
 def cap_row_locked(
