@@ -5,10 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/subsidy
-export REDIS_URL ?= redis://127.0.0.1:6379/0
+# PostgreSQL and Redis: DATABASE_URL, CELERY_BROKER_URL and REDIS_URL when set; else embedded
+# servers (data under .services/), which `make test` uses only when nothing answers on
+# localhost's usual ports. See scripts/services.py.
+SERVICES := $(BIN)/python scripts/services.py exec
 
-.PHONY: run test lint install worker beat migrate demo format clean
+.PHONY: run test lint install worker beat migrate demo format clean services-stop
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -21,19 +23,17 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# Serves on 127.0.0.1:8000. Without DATABASE_URL it uses db.sqlite3; without
-# CELERY_BROKER_URL, tasks run eagerly in the web process.
+# The demo on 127.0.0.1:8000: web, a Celery worker and beat (Procfile.dev), stopped together
+# by Ctrl-C, with the embedded servers when none is configured.
 run: install
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py bootstrap_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" $(SERVICES) -- \
+		bash -c 'set -e; python manage.py migrate --no-input; \
+		python manage.py collectstatic --no-input --verbosity 0; \
+		python manage.py bootstrap_demo; exec honcho --no-prefix -f Procfile.dev start'
 
-# The whole suite against PostgreSQL and Redis (DATABASE_URL, REDIS_URL; localhost by default).
+# The whole suite, against the configured servers, localhost's, or embedded ones.
 test: install
-	@DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_TEST)}" $(BIN)/python scripts/check_services.py
-	DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_TEST)}" CELERY_BROKER_URL="$(REDIS_URL)" \
-		$(BIN)/pytest --create-db -p no:randomly
+	$(SERVICES) --prefer-local -- $(BIN)/pytest --create-db -p no:randomly
 
 lint: install
 	$(BIN)/ruff check .
@@ -57,5 +57,9 @@ migrate: install
 demo: install
 	$(BIN)/python manage.py demo
 
-clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+# Stop embedded servers left running (e.g. after a crash).
+services-stop: install
+	$(BIN)/python scripts/services.py stop
+
+clean: services-stop
+	rm -rf $(VENV) staticfiles .services
