@@ -1,16 +1,14 @@
-"""Database helpers: append-only triggers that work on PostgreSQL and SQLite, bulk inserts
-of new rows, and the plain SQL of the order hot path (`Selection`, `insert_instance`,
-`Write` and `execute_writes`)."""
+"""Database helpers: append-only triggers, bulk inserts of new rows (COPY), and the plain SQL
+of the order hot path (`Selection`, `Write` and `execute_writes`). PostgreSQL only."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, migrations, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, migrations, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _M = TypeVar("_M", bound=models.Model)
@@ -28,15 +26,6 @@ def _db() -> BaseDatabaseWrapper:
     connection up (per thread) on every attribute access; the helpers below resolve it once
     per call, which on the order path saved about a hundred lookups per order."""
     return connections[DEFAULT_DB_ALIAS]
-
-
-def joined_transaction() -> Any:
-    """Join the caller's transaction, or open one. Never a savepoint: a service using it
-    raises its refusals before it writes anything, so the caller's transaction stays usable,
-    and the hot path pays no SAVEPOINT round-trips."""
-    if _db().in_atomic_block:
-        return nullcontext()
-    return transaction.atomic()
 
 
 class Selection:
@@ -91,8 +80,8 @@ class Selection:
     def _converters_for(
         self, db: BaseDatabaseWrapper
     ) -> list[tuple[int, Any, list[Callable[..., Any]]]]:
-        # What the ORM's compiler would apply to each column (`SQLCompiler.get_converters`):
-        # on SQLite, UUIDs, datetimes and decimals arrive as text; JSON does everywhere.
+        # What the ORM's compiler would apply to each column (`SQLCompiler.get_converters`),
+        # such as JSON decoding.
         if db.vendor not in self._converters:
             found = []
             index = 0
@@ -109,19 +98,15 @@ class Selection:
 
 
 def for_update_of(*aliases: str) -> str:
-    """The locking clause for a hand-written SELECT: ` FOR UPDATE [OF aliases]` where the
-    database has it, nothing on SQLite (which serialises writers anyway)."""
-    features = _db().features
-    if not features.has_select_for_update:
-        return ""
-    if aliases and features.has_select_for_update_of:
+    """The locking clause for a hand-written SELECT: ` FOR UPDATE [OF aliases]`."""
+    if aliases:
         return f" FOR UPDATE OF {', '.join(aliases)}"
     return " FOR UPDATE"
 
 
 def pk_value(model: type[models.Model], value: Any) -> Any:
-    """A primary key (or a foreign key to it) as a hand-written query's parameter: UUIDs are
-    native on PostgreSQL and hex text on SQLite, as the ORM would send them."""
+    """A primary key (or a foreign key to it) as a hand-written query's parameter, as the ORM
+    would send it."""
     return model._meta.pk.get_db_prep_value(value, _db())  # type: ignore[union-attr]
 
 
@@ -174,11 +159,10 @@ def execute_writes(*writes: Write) -> list[int]:
     trip, and one statement to parse and plan, where the order hot path sent three. They all
     see the same snapshot and run in no fixed order, so writes given together must not touch
     a row another writes or read what another writes (new rows, or rows already locked by the
-    transaction, keep that true). Deferred constraints are checked at COMMIT either way.
-    Elsewhere (SQLite), they run one after another."""
+    transaction, keep that true). Deferred constraints are checked at COMMIT either way."""
     db = _db()
     with db.cursor() as cursor:
-        if len(writes) <= 1 or db.vendor != "postgresql":
+        if len(writes) <= 1:
             counts = []
             for write in writes:
                 cursor.execute(write.sql, write.params)
@@ -205,26 +189,18 @@ def insert_rows(
     model: type[models.Model],
     fields: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    *,
-    batch_size: int = 2000,
 ) -> None:
     """Write many new rows of `model`: `fields` names the columns (attnames, such as
     `account_id`), each row gives their Python values in that order (dicts for JSON fields).
 
-    On PostgreSQL this is one COPY, with no model instances and no per-value preparation: the
-    bulk writes of settlement and reconciliation (ledger transfers and entries, statement
-    lines) run at the speed of the database. Elsewhere (SQLite, for `make run`) it falls back
-    to `bulk_create`. Like `bulk_create`, it sends no signals and calls no `save()`; defaults
-    must be given explicitly, and `auto_now_add` fields should be given the current time (the
-    fallback sets them itself). For a few rows on a hot path, `insert_values` is one INSERT.
+    This is one COPY, with no model instances and no per-value preparation: the bulk writes of
+    settlement and reconciliation (ledger transfers and entries, statement lines) run at the
+    speed of the database. Like `bulk_create`, it sends no signals and calls no `save()`;
+    defaults must be given explicitly, and `auto_now_add` fields should be given the current
+    time. For a few rows on a hot path, `insert_values` is one INSERT.
     """
     columns = _columns(model, fields)
     db = _db()
-    if db.vendor != "postgresql":
-        model._default_manager.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=batch_size
-        )
-        return
     json_positions = [i for i, field in enumerate(columns) if isinstance(field, models.JSONField)]
     quote = db.ops.quote_name
     statement = (
@@ -288,44 +264,30 @@ def append_only(table: str) -> migrations.RunPython:
     function = f"{table}_append_only"
 
     def forwards(apps: Any, schema_editor: Any) -> None:
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
-                BEGIN
-                    RAISE EXCEPTION '% on {table} is not allowed: the table is append-only', TG_OP
-                        USING ERRCODE = 'restrict_violation';
-                END;
-                $$ LANGUAGE plpgsql;
-                """,
-                None,  # no parameters: the % in RAISE is PL/pgSQL's, not a placeholder
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {function}();"
-            )
-            # TRUNCATE bypasses row triggers; forbid it too.
-            schema_editor.execute(
-                f"CREATE TRIGGER {function}_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
-            )
-        elif vendor == "sqlite":
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {function}_{operation.lower()} BEFORE {operation} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{operation} on {table} is not allowed: "
-                    f"the table is append-only'); END;"
-                )
+        schema_editor.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION '% on {table} is not allowed: the table is append-only', TG_OP
+                    USING ERRCODE = 'restrict_violation';
+            END;
+            $$ LANGUAGE plpgsql;
+            """,
+            None,  # no parameters: the % in RAISE is PL/pgSQL's, not a placeholder
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}();"
+        )
+        # TRUNCATE bypasses row triggers; forbid it too.
+        schema_editor.execute(
+            f"CREATE TRIGGER {function}_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+        )
 
     def backwards(apps: Any, schema_editor: Any) -> None:
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {function} ON {table};")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {function}_truncate ON {table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}();")
-        elif vendor == "sqlite":
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {function}_{operation};")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {function} ON {table};")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {function}_truncate ON {table};")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}();")
 
     return migrations.RunPython(forwards, backwards)

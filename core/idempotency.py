@@ -8,7 +8,8 @@ Decorate a DRF view's ``post`` (or an action) with ``@idempotent``:
 - same key, another body, once the first has answered: 409 ``idempotency_key_reused``;
 - a 5xx is not remembered, so the client may retry with the same key.
 
-The view runs in one transaction with its key. On PostgreSQL that transaction first takes a
+The view runs in one transaction, with its key or without one; the services it calls join that
+transaction without savepoints (`transaction.atomic(savepoint=False)`). On PostgreSQL that transaction first takes a
 transaction-scoped advisory lock on the (user, key) pair and looks for the key's record, in
 one statement; a concurrent duplicate fails to take the lock and answers ``in_use`` at once.
 The record of the response is inserted by the same transaction, so the view's writes and the
@@ -73,8 +74,10 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
             # Anonymous endpoints (register, token) accept the header but have no user to
-            # scope it to; they are safe to retry on their own terms.
-            return view_method(view, request, *args, **kwargs)
+            # scope it to; they are safe to retry on their own terms. The view still runs in
+            # one transaction, which its services join without savepoints.
+            with transaction.atomic():
+                return view_method(view, request, *args, **kwargs)
         if not 1 <= len(key) <= 255 or not key.isprintable():
             raise ValidationError(
                 "Idempotency-Key must be 1 to 255 printable characters.",
@@ -114,22 +117,18 @@ def idempotent(view_method: ViewMethod) -> ViewMethod:
 def _lookup(*, user_id: Any, key: str) -> IdempotencyKey | None:
     """Lock the (user, key) pair for this transaction and return its live record, if any.
     Raises `_KeyBusy` when a concurrent request holds the pair."""
-    if connection.vendor == "postgresql":
-        table = IdempotencyKey._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_xact_lock(%s), k.id "  # noqa: S608
-                f"FROM (SELECT 1) AS one LEFT JOIN {table} AS k "
-                "ON k.user_id = %s AND k.key = %s",
-                [_lock_id(user_id, key), user_id, key],
-            )
-            locked, record_id = cursor.fetchone()
-        if not locked:
-            raise _KeyBusy
-        record = None if record_id is None else IdempotencyKey.objects.get(pk=record_id)
-    else:
-        # Elsewhere (SQLite under `make run`) writers are serialised by the database itself.
-        record = _stored(user_id, key)
+    table = IdempotencyKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s), k.id "  # noqa: S608
+            f"FROM (SELECT 1) AS one LEFT JOIN {table} AS k "
+            "ON k.user_id = %s AND k.key = %s",
+            [_lock_id(user_id, key), user_id, key],
+        )
+        locked, record_id = cursor.fetchone()
+    if not locked:
+        raise _KeyBusy
+    record = None if record_id is None else IdempotencyKey.objects.get(pk=record_id)
     if record is not None and record.created_at < timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
         record.delete()  # expired: the key is free again
         return None

@@ -1,4 +1,4 @@
-"""`field__any=values`: membership in a list, sent as one array parameter on PostgreSQL.
+"""`field__any=values`: membership in a list, sent as one array parameter.
 
 `field__in=values` puts one placeholder per value into the SQL. With server-side binding
 (config.settings), psycopg rewrites each placeholder of a long statement on every execution
@@ -6,7 +6,7 @@
 thousands of parameters, and a statement whose list length varies is never prepared.
 `field = ANY(%s)` with one array has one text whatever the list, so it is prepared like any
 other. Bulk paths (reconciliation's chunks, settlement, the ledger's bulk resolutions) use
-it; SQLite, which has no arrays, gets the plain IN list.
+it.
 """
 
 from __future__ import annotations
@@ -31,17 +31,9 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
         field = self.lhs.output_field
-        prepared = [field.get_db_prep_value(v, connection, prepared=True) for v in value]
-        if connection.vendor == "postgresql":
-            return "%s", [prepared]
-        return ", ".join(["%s"] * len(prepared)), prepared
+        return "%s", [[field.get_db_prep_value(v, connection, prepared=True) for v in value]]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        params = [*lhs_params, *rhs_params]
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY({rhs})", params
-        if not rhs_params:
-            return "1 = 0", params  # an empty IN list is not SQL
-        return f"{lhs} IN ({rhs})", params
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.db import Write, insert_rows, insert_values, joined_transaction, pk_value
+from core.db import Write, insert_rows, insert_values, pk_value
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -120,7 +120,7 @@ def transfer_create(
         metadata=metadata or {},
     )
     counter = "pending" if pending else "posted"
-    with joined_transaction():
+    with transaction.atomic(savepoint=False):
         applied = _apply(
             transfer,
             debit_delta={f"debits_{counter}": amount},
@@ -170,7 +170,7 @@ def _resolve(
     phase: str,
     metadata: dict[str, Any] | None,
 ) -> Transfer:
-    with joined_transaction():
+    with transaction.atomic(savepoint=False):
         pending = (
             Transfer.objects.select_related("debit_account", "credit_account")
             .filter(pk=pending_id)
@@ -474,7 +474,7 @@ def transfers_create_many(specs: list[TransferSpec], *, pending: bool = False) -
             credit_totals.get(spec.credit_account.pk, 0) + spec.amount
         )
     counter = "pending" if pending else "posted"
-    with joined_transaction():
+    with transaction.atomic(savepoint=False):
         applied: _Applied = []
         for account_id in sorted(accounts, key=str):
             account = accounts[account_id]
@@ -550,7 +550,7 @@ def transfers_resolve_many(
     once: the unique `pending` column refuses a second resolution."""
     if not resolutions:
         return
-    with joined_transaction():
+    with transaction.atomic(savepoint=False):
         pending_ids = [pending_id for _, pending_id, _ in resolutions]
         pendings = {
             transfer.pk: transfer
@@ -672,7 +672,7 @@ def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
 
 
 def _write_entries_many(transfers: Iterable[tuple[Any, ...]], *, now: dt.datetime) -> None:
-    insert_rows(Entry, _ENTRY_FIELDS, _entry_rows(transfers, now=now), batch_size=4000)
+    insert_rows(Entry, _ENTRY_FIELDS, _entry_rows(transfers, now=now))
 
 
 def _entry_rows(

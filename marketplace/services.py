@@ -22,7 +22,6 @@ from core.db import (
     Selection,
     Write,
     execute_writes,
-    joined_transaction,
     pk_value,
     unique_row,
 )
@@ -255,7 +254,7 @@ def order_place(
     if firm is None or firm.kind != Organisation.Kind.FIRM or not actor.roles & FIRM_ROLES:
         raise PermissionDeniedError("Only a firm may place orders.")
     now = timezone.now()
-    with joined_transaction():
+    with transaction.atomic(savepoint=False):
         offering, payable_account, is_related = _offering_for_order(
             offering_id=offering_id, firm=firm
         )
@@ -315,15 +314,9 @@ def order_place(
         hold_id = stable_id("order-hold", order_id) if subsidy else None
         # Every refusal above comes before the first write (the hold's ledger transfer), so
         # the caller's transaction is joined without a savepoint.
-        writes = []
         if quote and hold_id and subsidy:
-            writes.append(
-                vouchers.hold_place(
-                    quote=quote,
-                    hold_id=hold_id,
-                    payable_account=payable_account,
-                    order_id=order_id,
-                )
+            vouchers.hold_place(
+                quote=quote, hold_id=hold_id, payable_account=payable_account, order_id=order_id
             )
         order = Order(
             id=order_id,
@@ -356,8 +349,8 @@ def order_place(
                 "voucher": str(quote.voucher.pk) if quote else None,
             },
         )
-        # The cap's charge, the order and its audit event touch no common row: one statement.
-        execute_writes(*writes, Write.insert(order), Write.insert(event))
+        # The order and its audit event are new rows: one statement.
+        execute_writes(Write.insert(order), Write.insert(event))
     log.info("order.placed", order=str(order.pk), gross_fen=gross, subsidy_fen=subsidy)
     return order
 

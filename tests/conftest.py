@@ -48,19 +48,6 @@ def _flush_append_only_tables() -> Iterator[None]:
         yield
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgresql` are skipped, with the way to run them, on other databases
-    (a plain `pytest` without DATABASE_URL runs on SQLite, as `make run` does)."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: run `make test`, or set DATABASE_URL")
-    for item in items:
-        if item.get_closest_marker("postgresql"):
-            item.add_marker(skip)
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

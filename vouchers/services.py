@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from core.audit import audit_record
-from core.db import Selection, Write, for_update_of, pk_value
+from core.db import Selection, for_update_of, pk_value
 from core.exceptions import (
     InvalidStateError,
     PermissionDeniedError,
@@ -574,11 +574,9 @@ def _cap_row_locked(key: list[Any]) -> FirmCapUsage | None:
 
 def hold_place(
     *, quote: HoldQuote, hold_id: uuid.UUID, payable_account: Account, order_id: uuid.UUID
-) -> Write:
-    """Hold the subsidy on the voucher (a pending transfer to the provider's payable), and
-    return the write that counts it against the firm's cap. The caller runs that write in the
-    same transaction (`core.db.execute_writes`), alone or with its own rows: the cap row is
-    locked by the quote, so no other write of the order touches it."""
+) -> None:
+    """Hold the subsidy on the voucher (a pending transfer to the provider's payable) and
+    count it against the firm's yearly cap, whose row the quote locked."""
     try:
         ledger.transfer_create(
             id=hold_id,
@@ -595,10 +593,7 @@ def hold_place(
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {quote.voucher.code} cannot cover the subsidy."
         ) from exc
-    return Write(
-        f"UPDATE {FirmCapUsage._meta.db_table} SET used_fen = used_fen + %s WHERE id = %s",  # noqa: S608
-        [quote.subsidy_fen, quote.cap.pk],
-    )
+    FirmCapUsage.objects.filter(pk=quote.cap.pk).update(used_fen=F("used_fen") + quote.subsidy_fen)
 
 
 def hold_resolve(

@@ -170,7 +170,6 @@ def test_raw_sql_cannot_change_the_log(event: AuditEvent, sql: str, operation: s
     _unchanged(event)
 
 
-@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_truncate_is_rejected(event: AuditEvent) -> None:
     # Committed rows, so PostgreSQL reaches the trigger rather than refusing for pending events.
@@ -184,7 +183,6 @@ def test_truncate_is_rejected(event: AuditEvent) -> None:
     _unchanged(event)
 
 
-@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_triggers_survive_the_flush_between_transactional_tests() -> None:
     # tests/conftest.py disables the TRUNCATE triggers only inside the flush's transaction.

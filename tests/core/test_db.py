@@ -1,6 +1,5 @@
-"""core.db: bulk inserts (COPY on PostgreSQL, bulk_create elsewhere), unique lookups, and the
-hot path's plain SQL (Selection, insert_instance, Write and execute_writes,
-joined_transaction)."""
+"""core.db: bulk inserts (COPY), unique lookups, and the hot path's plain SQL (Selection,
+insert_instance, Write and execute_writes)."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from core.db import (
     insert_instance,
     insert_rows,
     insert_values,
-    joined_transaction,
     pk_value,
     unique_row,
 )
@@ -53,15 +51,7 @@ def _rows(count: int) -> list[tuple[object, ...]]:
     ]
 
 
-@pytest.mark.parametrize("vendor", ["postgresql", "fallback"])
-def test_insert_rows_writes_every_value_as_given(
-    vendor: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if vendor == "fallback":
-        # The bulk_create path SQLite takes (make run), exercised on this database.
-        monkeypatch.setattr(connection, "vendor", "sqlite")
-    elif connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
+def test_insert_rows_writes_every_value_as_given() -> None:
     rows = _rows(5)
 
     insert_rows(AuditEvent, JSON_FIELDS, iter(rows))
@@ -74,15 +64,12 @@ def test_insert_rows_writes_every_value_as_given(
     for row in rows:
         event = stored[row[0]]  # type: ignore[index]
         assert (event.actor_id, event.object_id, event.ip) == (None, row[5], row[6])
-        if vendor == "postgresql":  # bulk_create sets auto_now_add fields itself
-            assert event.at == row[1]
+        assert event.at == row[1]
         assert event.before == row[8]
         assert event.after is None
 
 
-def test_insert_rows_is_one_copy_on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
+def test_insert_rows_is_one_copy() -> None:
     with CaptureQueriesContext(connection) as queries:
         insert_rows(AuditEvent, FIELDS, [row[:8] for row in _rows(3000)])
     assert [query["sql"].split(" (")[0] for query in queries.captured_queries] == [
@@ -135,7 +122,6 @@ def _select_events(where: str, params: list[str]) -> list[tuple[list[Any], list[
 
 
 def test_selection_builds_the_instances_the_orm_would() -> None:
-    # Run on SQLite too (no DATABASE_URL), where UUIDs, datetimes and JSON arrive as text.
     actor = User.objects.create_user(email="actor@example.com", password=None)
     with_actor = AuditEvent.objects.create(
         actor=actor,
@@ -170,13 +156,9 @@ def test_selection_builds_the_instances_the_orm_would() -> None:
 
 def test_pk_value_and_for_update_of_match_the_database() -> None:
     key = uuid.uuid4()
-    if connection.vendor == "postgresql":
-        assert pk_value(AuditEvent, key) == key
-        assert for_update_of("v", "a") == " FOR UPDATE OF v, a"
-        assert for_update_of() == " FOR UPDATE"
-    else:
-        assert pk_value(AuditEvent, key) == key.hex
-        assert for_update_of("v") == ""
+    assert pk_value(AuditEvent, key) == key
+    assert for_update_of("v", "a") == " FOR UPDATE OF v, a"
+    assert for_update_of() == " FOR UPDATE"
 
 
 def test_insert_instance_fills_what_save_would_and_is_one_insert() -> None:
@@ -203,14 +185,7 @@ def _event(object_id: str) -> AuditEvent:
     return AuditEvent(action="together", object_type="t", object_id=object_id)
 
 
-@pytest.mark.parametrize("vendor", ["postgresql", "fallback"])
-def test_execute_writes_runs_independent_writes_and_counts_each(
-    vendor: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if vendor == "fallback":
-        monkeypatch.setattr(connection, "vendor", "sqlite")  # what SQLite does, on this database
-    elif connection.vendor != "postgresql":
-        pytest.skip("the writable WITH is PostgreSQL's")
+def test_execute_writes_runs_independent_writes_and_counts_each() -> None:
     user = User.objects.create_user(email="writer@example.com", password=None)
     first, second = _event("1"), _event("2")
     rename = Write(
@@ -232,11 +207,8 @@ def test_execute_writes_runs_independent_writes_and_counts_each(
 
     assert counts == [1, 1, 0, 2]
     statements = [query["sql"] for query in queries.captured_queries]
-    if vendor == "postgresql":
-        assert len(statements) == 1
-        assert statements[0].startswith("WITH w0 AS (UPDATE")
-    else:
-        assert len(statements) == 4
+    assert len(statements) == 1
+    assert statements[0].startswith("WITH w0 AS (UPDATE")
     user.refresh_from_db()
     assert user.full_name == "Renamed"
     assert AuditEvent.objects.filter(action="together").count() == 1
@@ -257,24 +229,3 @@ def test_execute_writes_is_all_or_nothing_in_its_statement() -> None:
 
     stored = AuditEvent.objects.filter(action="together").values_list("object_id", flat=True)
     assert list(stored) == ["taken"]
-
-
-def test_joined_transaction_joins_without_a_savepoint_or_opens_one() -> None:
-    # pytest-django's test transaction is the caller's here.
-    with CaptureQueriesContext(connection) as queries, joined_transaction():
-        AuditEvent.objects.create(action="a", object_type="t", object_id="1")
-    assert not any("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_joined_transaction_opens_one_outside_any() -> None:
-    def write_then_fail() -> None:
-        with joined_transaction():
-            assert connection.in_atomic_block
-            AuditEvent.objects.create(action="rolled-back", object_type="t", object_id="1")
-            raise RuntimeError
-
-    assert not connection.in_atomic_block
-    with pytest.raises(RuntimeError):
-        write_then_fail()
-    assert not AuditEvent.objects.filter(action="rolled-back").exists()

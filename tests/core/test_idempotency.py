@@ -254,7 +254,6 @@ def _answered_post(
     return response.status_code, response.json(), response.get("Idempotent-Replayed")
 
 
-@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 class TestConcurrency:
     @pytest.mark.urls("tests.core.urls_testing")

@@ -21,7 +21,6 @@ from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -111,9 +111,11 @@ def _snapshot() -> tuple[int, int, list[tuple[Any, ...]], dict[str, Balance]]:
 
 @contextmanager
 def refused(code: str) -> Iterator[pytest.ExceptionInfo[LedgerError]]:
-    """The block raises `LedgerError(code)` and writes nothing."""
+    """The block raises `LedgerError(code)` and writes nothing. The services join the caller's
+    transaction without a savepoint, so a refusal dooms that transaction; the block runs in a
+    savepoint of its own, as a request's transaction would be, so the test can go on."""
     before = _snapshot()
-    with pytest.raises(LedgerError) as excinfo:
+    with pytest.raises(LedgerError) as excinfo, transaction.atomic():
         yield excinfo
     assert excinfo.value.code == code
     assert _snapshot() == before
@@ -631,7 +633,7 @@ def test_an_uncached_balance_is_summed_from_its_entries(
 # --- transactions --------------------------------------------------------------------------
 
 
-def test_a_refusal_leaves_the_callers_transaction_usable(
+def test_refusals_in_savepoints_leave_the_callers_transaction_usable(
     book: Book, assert_ledger_ok: AssertLedgerOk
 ) -> None:
     low = _account_with_id(uuid.UUID(int=0), "low")  # updated, then undone, before the refusal
@@ -657,6 +659,16 @@ def test_a_refusal_leaves_the_callers_transaction_usable(
     )
     assert balance(low) == Balance(credits_posted=FUNDED - 110)
     assert_ledger_ok(LEDGER)
+
+
+def test_a_refusal_without_a_savepoint_marks_the_callers_transaction_for_rollback(
+    book: Book,
+) -> None:
+    with transaction.atomic():
+        with pytest.raises(LedgerError):
+            create(book.pool, book.payable, FUNDED + 1)
+        assert transaction.get_rollback()  # leaving the block rolls its savepoint back
+    assert not connection.needs_rollback
 
 
 # --- append-only tables and CHECK constraints ----------------------------------------------
@@ -692,7 +704,6 @@ def test_raw_sql_cannot_change_transfers_or_entries(
     assert_ledger_ok(LEDGER)
 
 
-@pytest.mark.postgresql
 @pytest.mark.parametrize(
     ("tables", "refused_by"),
     [("ledger_entry", "ledger_entry"), ("ledger_transfer, ledger_entry", "ledger_transfer")],

@@ -64,9 +64,11 @@ def _add(balance: Balance, **deltas: int) -> Balance:
 
 
 def attempt(call: Callable[[], Transfer]) -> Transfer | LedgerError:
-    """The transfer the call returns, or the refusal it raises."""
+    """The transfer the call returns, or the refusal it raises (in a savepoint, as a caller's
+    transaction would hold it: a refusal dooms the transaction it joins)."""
     try:
-        return call()
+        with transaction.atomic():
+            return call()
     except LedgerError as error:
         return error
 

@@ -37,7 +37,6 @@ from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.slow,
-    pytest.mark.postgresql,
 ]
 
 ATTEMPTS = 200

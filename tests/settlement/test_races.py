@@ -46,7 +46,6 @@ from tests.settlement.conftest import (
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.postgresql,
     pytest.mark.django_db(transaction=True),
 ]
 

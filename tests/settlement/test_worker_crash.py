@@ -78,7 +78,6 @@ from vouchers.services import programme_seed
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.slow,
-    pytest.mark.postgresql,
 ]
 
 REDIS_DB = 11  # this test's own Redis database, flushed when it starts

@@ -786,7 +786,6 @@ def test_a_drained_seeded_pool_refuses_the_next_voucher(
     assert_ledger_ok("SH2025")
 
 
-@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_never_commit_more_than_the_pool(
     assert_ledger_ok: LedgerOk,
@@ -830,7 +829,6 @@ def test_concurrent_approvals_never_commit_more_than_the_pool(
     assert_ledger_ok(programme.code)
 
 
-@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_of_one_application_issue_one_voucher(
     assert_ledger_ok: LedgerOk,
