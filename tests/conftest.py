@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from ledger.checks import ledger_check
 from tests import factories
+from tests.clock import NOW, SHANGHAI, TEST_TODAY
 
 # Append-only tables (core.db.append_only) refuse TRUNCATE, which is how a transactional test
 # (`django_db(transaction=True)`) empties the database afterwards. Only that flush may bypass
@@ -46,6 +49,25 @@ def _flush_append_only_tables() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_today() -> Iterator[None]:
+    """With TEST_TODAY set, every test runs on that day: the clock is moved there for the
+    whole session (and ticks); tests that freeze or move it do so from there."""
+    if TEST_TODAY is None:
+        yield
+        return
+    today = dt.datetime.combine(dt.date.fromisoformat(TEST_TODAY), dt.time(10, 0), SHANGHAI)
+    with time_machine.travel(today, tick=True):
+        yield
+
+
+@pytest.fixture
+def clock(time_machine: Any) -> Any:
+    """The clock frozen at `tests.clock.NOW`; move it with `clock.move_to` or `clock.shift`."""
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,11 @@ from core.money import Category
 from ledger import services as ledger
 from marketplace import services as marketplace
 from marketplace.models import Offering, Order, Unit
+from programmes.models import BudgetPool, Programme
+from programmes.services import preset_load, programme_seed
 from providers.services import accreditation_request_approve, accreditation_request_submit
-from vouchers.models import BudgetPool, Programme, Voucher
+from tests.clock import shifted
+from vouchers.models import Voucher
 from vouchers.services import voucher_application_submit, voucher_issue
 
 _serial = itertools.count(1)
@@ -121,8 +124,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
 
     code = factory.Sequence(lambda n: f"TEST{n}")
     name = factory.LazyAttribute(lambda o: f"Test programme {o.code}")
-    starts_on = dt.date(2025, 1, 1)
-    ends_on = dt.date(2027, 12, 31)
+    # Dated around the clock's today, whatever it is (tests.clock).
+    starts_on = factory.LazyFunction(lambda: shifted(dt.date(2025, 1, 1)))
+    ends_on = factory.LazyFunction(lambda: shifted(dt.date(2027, 12, 31)))
     auto_grant = False
 
 
@@ -251,3 +255,10 @@ def delivered_order(order: Order, provider_admin: User, delivered: str) -> Order
         invoice_number=f"FP-{str(order.pk)[:8]}",
     )
     return marketplace.order_complete(actor=provider_admin, order_id=order.pk)
+
+
+def seeded_programme(*, preset: str, code: str, **kwargs: Any) -> tuple[Programme, bool]:
+    """`programme_seed`, with the preset's period moved as the clock's today is from the
+    day the tests were written against (tests.clock.shifted)."""
+    starts_on = shifted(dt.date.fromisoformat(preset_load(preset)["starts_on"]))
+    return programme_seed(preset=preset, code=code, starts_on=starts_on, **kwargs)

@@ -21,11 +21,12 @@ from core.models import AuditEvent
 from ledger.models import Account, Entry, Transfer
 from marketplace import services as marketplace
 from marketplace.models import Delivery, Offering, OfferingPrice, Order
+from programmes.models import Programme
 from providers import services as providers
 from providers.models import Accreditation
-from tests.factories import user_with_role
+from tests.factories import seeded_programme, user_with_role
 from vouchers import services as vouchers
-from vouchers.models import FirmCapUsage, Programme, Voucher
+from vouchers.models import FirmCapUsage, Voucher
 
 PROGRAMME_CODE = "SH2025"
 OFFERING_PRICE_FEN = 2000
@@ -106,7 +107,7 @@ def nothing_written() -> NothingWritten:
 
 @pytest.fixture
 def programme() -> Programme:
-    programme, _ = vouchers.programme_seed(preset="shanghai-2025", code=PROGRAMME_CODE)
+    programme, _ = seeded_programme(preset="shanghai-2025", code=PROGRAMME_CODE)
     return programme
 
 

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,23 +10,20 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from ledger.models import Account, Entry, Transfer
 from marketplace.models import Offering, Order
+from programmes.models import Programme
 from providers.models import Accreditation, AccreditationRequest, BankAccount
-from tests.factories import user_with_role
-from vouchers.models import Programme, Voucher
-from vouchers.services import programme_seed
-
-# Inside both presets' periods; the clock stands still unless a test moves it.
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.factories import seeded_programme, user_with_role
+from vouchers.models import Voucher
 
 
 @pytest.fixture(autouse=True)
-def _programme_clock(time_machine: Any) -> None:
-    time_machine.move_to(NOW, tick=False)
+def _programme_clock(clock: Any) -> None:
+    """The clock stands still at NOW unless a test moves it."""
 
 
 @pytest.fixture
 def sh2025(db: None) -> Programme:
-    programme, _ = programme_seed(preset="shanghai-2025", code="SH2025")
+    programme, _ = seeded_programme(preset="shanghai-2025", code="SH2025")
     return programme
 
 

@@ -10,12 +10,10 @@ callbacks of each request itself, as a real commit would.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -29,6 +27,7 @@ from ledger import services as ledger
 from ledger.models import Account, Entry, Transfer
 from marketplace import services as marketplace
 from marketplace.models import Order, Unit
+from programmes.models import BudgetPool, Programme
 from providers import services as providers
 from providers.models import Accreditation, BankAccount
 from settlement.models import (
@@ -40,14 +39,18 @@ from settlement.models import (
     ReconciliationException,
     StatementLine,
 )
-from tests.factories import delivered_order, listed_offering, placed_order, user_with_role
+from tests.clock import NOW
+from tests.factories import (
+    delivered_order,
+    listed_offering,
+    placed_order,
+    seeded_programme,
+    user_with_role,
+)
 from vouchers import services as vouchers
-from vouchers.models import BudgetPool, Programme, Voucher
+from vouchers.models import Voucher
 
 CODE = "SH2025"
-# Inside the programme's period (2025-08-01 to 2027-12-31). The clock runs from here; tests
-# move it with `time_machine` where the order of events matters.
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 RATE_BPS = {"compute": 3000, "model": 5000, "data": 3000}
 UNIT = {"compute": Unit.GPU_HOUR, "model": Unit.MILLION_TOKENS, "data": Unit.DATASET}
 VOUCHER_FACE_FEN = 1_000_000
@@ -63,10 +66,10 @@ OnCommit = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
 
 @pytest.fixture
-def settlement_clock(time_machine: Any) -> Any:
+def settlement_clock(clock: Any) -> Any:
     """The clock starts at NOW and runs; `world` uses it, so every test built on it does."""
-    time_machine.move_to(NOW)
-    return time_machine
+    clock.move_to(NOW, tick=True)
+    return clock
 
 
 def price_for(subsidy_fen: int, category: str) -> int:
@@ -358,7 +361,7 @@ def world(
     client_for: Callable[[User], APIClient],
     django_capture_on_commit_callbacks: OnCommit,
 ) -> World:
-    programme, _ = vouchers.programme_seed(preset="shanghai-2025", code=CODE)
+    programme, _ = seeded_programme(preset="shanghai-2025", code=CODE)
     return World(
         programme=programme,
         officer=user_with_role(Role.PROGRAMME_OFFICER),

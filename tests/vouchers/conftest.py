@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,23 +11,21 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from ledger.models import Account, Entry, Transfer
 from marketplace.models import Offering, Order
-from tests.factories import user_with_role
-from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher, VoucherApplication
-from vouchers.services import programme_seed
+from programmes.models import BudgetPool, Programme
+from tests.factories import seeded_programme, user_with_role
+from vouchers.models import FirmCapUsage, Voucher, VoucherApplication
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Inside both presets' periods; the clock stands still unless a test moves it.
-NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(autouse=True)
-def _programme_clock(time_machine: Any) -> None:
-    time_machine.move_to(NOW, tick=False)
+def _programme_clock(clock: Any) -> None:
+    """The clock stands still at NOW unless a test moves it."""
 
 
 @pytest.fixture
 def sh2025(db: None) -> Programme:
-    programme, _ = programme_seed(preset="shanghai-2025", code="SH2025")
+    programme, _ = seeded_programme(preset="shanghai-2025", code="SH2025")
     return programme
 
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_create
-from vouchers.services import programme_seed
+from programmes.services import programme_seed
+from settlement.management.commands.demo import demo_starts_on
 
 DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - a documented demo login, printed on start
 ADMIN_EMAIL = "admin@example.com"
@@ -31,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("demo", stdout=self.stdout)  # the lived-in world; a no-op once it exists
         with transaction.atomic():
-            programme, created = programme_seed(preset="shanghai-2025", code="SH2025")
+            programme, created = programme_seed(
+                preset="shanghai-2025", code="SH2025", starts_on=demo_starts_on()
+            )
             if not User.objects.filter(email=ADMIN_EMAIL).exists():
                 User.objects.create_superuser(email=ADMIN_EMAIL, password=DEMO_PASSWORD)
             for email, role in STAFF:

@@ -9,6 +9,7 @@ that has the demo does nothing but print.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
@@ -23,6 +25,7 @@ from accounts.services import organisation_register, staff_create
 from core.money import yuan
 from ledger.checks import ledger_check
 from marketplace import services as market
+from programmes.services import programme_seed
 from providers.services import (
     accreditation_request_approve,
     accreditation_request_submit,
@@ -31,8 +34,8 @@ from providers.services import (
 from settlement import reconciliation
 from settlement import services as settlement
 from settlement.models import Payout, PayoutBatch
-from vouchers.selectors import programme_report
-from vouchers.services import programme_seed, voucher_application_submit, voucher_issue
+from settlement.selectors import programme_report
+from vouchers.services import voucher_application_submit, voucher_issue
 
 PASSWORD = "demo-password-2025"  # noqa: S105 - the documented demo password
 CODE = "SH2025"
@@ -62,6 +65,12 @@ CREDIT_CODES = [
 ]
 
 
+def demo_starts_on() -> dt.date:
+    """The demo programme started a month ago and runs for its preset's length, whatever
+    today is: a demo is dated relative to today, never to the preset's calendar."""
+    return timezone.localdate() - dt.timedelta(days=30)
+
+
 class Command(BaseCommand):
     help = "Create a demo world and run it through a full subsidy cycle."
 
@@ -79,7 +88,7 @@ class Command(BaseCommand):
         from stdnum.cn import uscc
 
         codes = [code[:17] + uscc.calc_check_digit(code[:17]) for code in CREDIT_CODES]
-        programme, _ = programme_seed(preset="shanghai-2025", code=CODE)
+        programme, _ = programme_seed(preset="shanghai-2025", code=CODE, starts_on=demo_starts_on())
         officer = staff_create(
             email="officer@example.com", password=PASSWORD, role=Role.PROGRAMME_OFFICER
         )
@@ -205,7 +214,7 @@ class Command(BaseCommand):
         )
 
     def _print_report(self) -> None:
-        from vouchers.models import Programme
+        from programmes.models import Programme
 
         programme = Programme.objects.get(code=CODE)
         report = programme_report(programme=programme)
