@@ -35,6 +35,7 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         DJANGO_DEBUG="false",
     )
+    env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-deployment")
     env.pop("CELERY_BROKER_URL", None)
     env.update(extra)
     return env

@@ -1,15 +1,19 @@
-"""Benchmark: POST /api/v1/orders through gunicorn on PostgreSQL, against the raw-SQL floor.
+"""Benchmark: POST /api/v1/orders through gunicorn on PostgreSQL, with the settings a user gets
+by default, beside the bare DRF peer and the raw-SQL floor, in one sitting.
 
-Run by hand (PostgreSQL on 127.0.0.1:5432; it creates and drops `subsidy_bench`):
+Run by hand (PostgreSQL on 127.0.0.1:5432, or BENCH_DATABASE_URL; it recreates `subsidy_bench`
+and `subsidy_bench_peer`):
 
-    .venv/bin/python benchmarks/orders.py [--duration 20] [--clients 16]
+    .venv/bin/python benchmarks/orders.py [--duration 20] [--clients 16] [--peer ../shared/peer]
 
 It seeds SH2025 with 1,000 firms (each with a compute voucher and its own API token) and 20
-offerings, starts gunicorn, and drives POST /api/v1/orders with 16 concurrent clients for
-20 s, each request with a firm's token and its own Idempotency-Key. It prints orders/s, p50,
-p99 and errors, and the statements one order costs. Then it measures the floor: the same
-database writes (the voucher balance update, the order row, the transfer and its entries)
-issued by psycopg over 16 connections, and prints the ratio of the two.
+offerings, starts gunicorn (4 workers) and drives POST /api/v1/orders with 16 closed-loop
+clients for 20 s, each request with a firm's token and its own Idempotency-Key. It prints
+orders/s, p50, p99 and errors, and the statements one order costs. Then it serves the bare DRF
+peer (`../shared/peer/bare_drf`: the order's writes through the ORM with no auth, idempotency,
+audit or rules) with the same gunicorn and drives it with the same clients, and prints the
+ratio orders/s over the peer's requests/s. Last, the floor: the same database writes issued by
+psycopg over 16 connections.
 """
 
 from __future__ import annotations
@@ -20,13 +24,18 @@ import itertools
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
+import psycopg
 from _common import (
     PYTHON,
     ROOT,
@@ -39,6 +48,8 @@ from _common import (
 )
 
 PORT = 8089
+PEER_PORT = 8011
+PEER = ROOT.parent / "shared" / "peer"
 
 
 def seed(firms: int, offerings: int) -> dict[str, Any]:
@@ -48,10 +59,11 @@ def seed(firms: int, offerings: int) -> dict[str, Any]:
     from accounts.models import Membership, Organisation, User
     from accounts.roles import Role
     from marketplace.services import offering_create
+    from programmes.services import programme_seed
     from providers.services import accreditation_request_approve, accreditation_request_submit
     from tests.factories import credit_code
     from vouchers.models import VoucherApplication
-    from vouchers.services import programme_seed, voucher_issue
+    from vouchers.services import voucher_issue
 
     programme, _ = programme_seed(preset="shanghai-2025", code="SH2025")
     officer = User.objects.create_user(email="officer@bench.local", password=None)
@@ -106,56 +118,131 @@ def seed(firms: int, offerings: int) -> dict[str, Any]:
     return {"offerings": offering_ids, "clients": clients}
 
 
-def wait_for_server(deadline: float) -> None:
+def wait_for_server(port: int, path: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not come up")
 
 
-def drive(world: dict[str, Any], clients: int, duration: float) -> dict[str, Any]:
+def gunicorn(application: str, port: int, workers: int, threads: int, **popen: Any) -> Any:
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            application,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "sync" if threads == 1 else "gthread",
+            "--log-level",
+            "warning",
+        ],
+        **popen,
+    )
+
+
+def run_peer(url: str, peer: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The bare DRF peer (../shared/peer/bare_drf: the order's writes through the ORM, with
+    no auth, idempotency, audit or rules) on its own scratch database, served by gunicorn
+    with the same workers and driven by the same clients as the order API."""
+    parsed = urlparse(url)
+    peer_url = parsed._replace(path=parsed.path + "_peer").geturl()
+    recreate_database(peer_url)
+    with psycopg.connect(peer_url, autocommit=True) as conn:
+        conn.execute((peer / "schema.sql").read_text())
+    with tempfile.TemporaryDirectory() as work:  # a copy: shared/ may be read-only
+        shutil.copytree(peer / "bare_drf", work, dirs_exist_ok=True)
+        settings = (Path(work) / "settings.py").read_text()
+        database = (
+            f"'NAME':{parsed.path.lstrip('/') + '_peer'!r},'HOST':{parsed.hostname!r},"
+            f"'PORT':{parsed.port or 5432},'USER':{parsed.username or 'postgres'!r}"
+        )
+        (Path(work) / "settings_peer.py").write_text(
+            settings.replace("'NAME':'pglimit','USER':'postgres'", database)
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings_peer", "PYTHONPATH": work}
+        server = gunicorn(
+            "wsgi:application", PEER_PORT, args.workers, args.threads, cwd=work, env=env
+        )
+        try:
+            wait_for_server(PEER_PORT, "/", time.monotonic() + 30)
+            drive(PEER_PORT, peer_request, args.clients, 2.0)  # warm-up
+            return drive(PEER_PORT, peer_request, args.clients, args.duration)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+Request = tuple[str, bytes, dict[str, str]]
+
+
+def order_requests(world: dict[str, Any]) -> Any:
+    """POST /api/v1/orders as a firm's integration sends it: its token, an offering, a
+    quantity, its voucher and a fresh Idempotency-Key."""
+    firms = itertools.cycle(world["clients"])
+    lock = threading.Lock()
+
+    def make(rng: random.Random) -> Request:
+        with lock:
+            firm = next(firms)
+        body = {
+            "offering": rng.choice(world["offerings"]),
+            "quantity": str(rng.randint(1, 5)),
+            "voucher": firm["voucher"],
+        }
+        headers = {
+            "Authorization": f"Token {firm['token']}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        return "/api/v1/orders", json.dumps(body).encode(), headers
+
+    return make
+
+
+def peer_request(rng: random.Random) -> Request:
+    """The bare DRF peer's request, as its post.lua sends it."""
+    body = {"voucher_id": rng.randint(1, 100_000), "amount": rng.randint(100, 10_000)}
+    return "/redeem", json.dumps(body).encode(), {"Content-Type": "application/json"}
+
+
+def drive(port: int, make_request: Any, clients: int, duration: float) -> dict[str, Any]:
+    """`clients` closed-loop clients, each sending its next request as soon as the last
+    answered, for `duration` seconds; the 201s are counted and timed."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     lock = threading.Lock()
-    firms = itertools.cycle(range(len(world["clients"])))
     start_barrier = threading.Barrier(clients + 1)
     stop_at = [0.0]
 
     def client_loop(seed: int) -> None:
         rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         mine_errors: dict[str, int] = {}
         start_barrier.wait()
         while time.monotonic() < stop_at[0]:
-            with lock:
-                firm = world["clients"][next(firms)]
-            body = json.dumps(
-                {
-                    "offering": rng.choice(world["offerings"]),
-                    "quantity": str(rng.randint(1, 5)),
-                    "voucher": firm["voucher"],
-                }
-            )
-            headers = {
-                "Authorization": f"Token {firm['token']}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": str(uuid.uuid4()),
-            }
+            path, body, headers = make_request(rng)
             began = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/orders", body=body, headers=headers)
+                conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
                 status = response.status
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 status, payload = 0, str(exc).encode()
             elapsed = time.perf_counter() - began
             if status == 201:
@@ -306,6 +393,16 @@ def raw_floor(url: str, connections: int, duration: float) -> float:
     return count[0] / (time.monotonic() - began)
 
 
+def report(name: str, result: dict[str, Any]) -> None:
+    print(f"{name}:")
+    print(f"  per second {result['orders_per_s']:.1f}")
+    print(f"  p50        {result['p50_ms']:.1f} ms")
+    print(f"  p99        {result['p99_ms']:.1f} ms")
+    print(f"  errors     {sum(result['errors'].values())}")
+    for key, count in sorted(result["errors"].items(), key=lambda item: -item[1])[:5]:
+        print(f"    {count} x {key}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -320,6 +417,7 @@ def main() -> None:
     parser.add_argument(
         "--show-sql", action="store_true", help="print the statements of one steady-state order"
     )
+    parser.add_argument("--peer", type=Path, default=PEER, help="the peer folder (shared/peer)")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -333,45 +431,38 @@ def main() -> None:
     first, steady = queries_per_order(world, show=args.show_sql)
     print(f"statements per order: {steady} (a firm's first order of the year: {first})")
 
-    worker_class = "sync" if args.threads == 1 else "gthread"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            worker_class,
-            "--log-level",
-            "warning",
-        ],
+    # The settings a user gets by default: only what a benchmark must say is set here.
+    server = gunicorn(
+        "config.wsgi:application",
+        PORT,
+        args.workers,
+        args.threads,
         cwd=ROOT,
-        env=django_env(url, DATABASE_CONN_MAX_AGE="600", DJANGO_ALLOWED_HOSTS="127.0.0.1"),
+        env=django_env(url, DJANGO_ALLOWED_HOSTS="127.0.0.1"),
     )
     try:
-        wait_for_server(time.monotonic() + 30)
-        drive(world, args.clients, 2.0)  # warm-up: connections, imports, caches
+        wait_for_server(PORT, "/healthz", time.monotonic() + 30)
+        drive(PORT, order_requests(world), args.clients, 2.0)  # warm-up
         print(
             f"driving POST /api/v1/orders: {args.clients} clients for {args.duration:.0f} s "
-            f"(gunicorn {args.workers} {worker_class} workers x {args.threads} threads)"
+            f"(gunicorn {args.workers} workers x {args.threads} threads, default settings)"
         )
-        result = drive(world, args.clients, args.duration)
+        result = drive(PORT, order_requests(world), args.clients, args.duration)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    report("order API", result)
 
-    print(f"  orders/s   {result['orders_per_s']:.1f}")
-    print(f"  p50        {result['p50_ms']:.1f} ms")
-    print(f"  p99        {result['p99_ms']:.1f} ms")
-    print(f"  errors     {sum(result['errors'].values())}")
-    for key, count in sorted(result["errors"].items(), key=lambda item: -item[1])[:5]:
-        print(f"    {count} x {key}")
+    if args.peer.exists():
+        print(f"driving the bare DRF peer ({args.peer}) the same way ...")
+        peer = run_peer(url, args.peer, args)
+        report("bare DRF peer", peer)
+        print(
+            f"ratio order API / bare DRF peer: {result['orders_per_s'] / peer['orders_per_s']:.3f}"
+            "  (target >= 0.45)"
+        )
+    else:
+        print(f"no peer at {args.peer}: skipped (--peer PATH)")
 
     floor = raw_floor(url, args.clients, args.floor_duration)
     print(f"raw-SQL floor (psycopg, {args.clients} connections, same writes): {floor:.1f} tx/s")
@@ -379,8 +470,8 @@ def main() -> None:
 
     from ledger.checks import ledger_check
 
-    report = ledger_check("SH2025")
-    print("ledger_check:", "OK" if report.ok else report.problems[:3])
+    checked = ledger_check("SH2025")
+    print("ledger_check:", "OK" if checked.ok else checked.problems[:3])
 
 
 if __name__ == "__main__":

@@ -147,9 +147,9 @@ STATEMENT = """
 def seed(payouts: int, provider_count: int) -> dict[str, Any]:
     from django.db import transaction
 
+    from programmes.services import programme_seed
     from settlement.models import PayoutBatch
     from settlement.services import clearing_account
-    from vouchers.services import programme_seed
 
     programme, _ = programme_seed(preset="shanghai-2025", code=LEDGER)
     maker = finance_officer("maker@bench.local")

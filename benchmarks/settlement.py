@@ -126,8 +126,8 @@ def seed(subsidies: int, provider_count: int) -> dict[str, Any]:
 
     from core.ids import stable_id
     from ledger import services as ledger
-    from vouchers.models import BudgetPool
-    from vouchers.services import programme_seed
+    from programmes.models import BudgetPool
+    from programmes.services import programme_seed
 
     programme, _ = programme_seed(preset="shanghai-2025", code=LEDGER)
     officer = finance_officer("finance@bench.local")
