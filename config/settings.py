@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "ledger",
+    "programmes",
     "vouchers",
     "providers",
     "marketplace",

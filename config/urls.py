@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.health import healthz
 
 api_v1 = [
+    path("", include("core.audit_urls")),
     path("", include("accounts.urls")),
+    path("", include("programmes.urls")),
     path("", include("vouchers.urls")),
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),

@@ -22,10 +22,10 @@ def check_database() -> str:
 def check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "ok (no broker configured: tasks run eagerly)"
-    from config.celery import app
+    from celery import current_app  # the project's app (config/__init__.py makes it current)
 
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as exc:
         return f"error: {type(exc).__name__}"

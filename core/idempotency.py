@@ -8,10 +8,11 @@ Decorate a DRF view's ``post`` (or an action) with ``@idempotent``:
 - same key, another body, once the first has answered: 409 ``idempotency_key_reused``;
 - a 5xx is not remembered, so the client may retry with the same key.
 
-The view runs in one transaction, with its key or without one; the services it calls join that
-transaction without savepoints (`transaction.atomic(savepoint=False)`). On PostgreSQL that transaction first takes a
-transaction-scoped advisory lock on the (user, key) pair and looks for the key's record, in
-one statement; a concurrent duplicate fails to take the lock and answers ``in_use`` at once.
+The view runs in one transaction, with its key or without one; the services it calls join
+that transaction without savepoints (`transaction.atomic(savepoint=False)`). With a key, that
+transaction first takes a transaction-scoped advisory lock on the (user, key) pair and looks
+for the key's record, in one statement; a concurrent duplicate fails to take the lock and
+answers ``in_use`` at once.
 The record of the response is inserted by the same transaction, so the view's writes and the
 record commit together: a replay can never miss a committed order, and the request pays for
 one commit. The unique (user, key) constraint is the backstop: a request that misses a record

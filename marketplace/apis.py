@@ -19,7 +19,9 @@ from core.money import MAX_FEN, Category
 from core.serializers import FieldsBuiltOnce, ReasonInput
 from marketplace import selectors, services
 from marketplace.models import QUANTITY_MAX, Delivery, Offering, Order, Unit
-from vouchers.apis import programme_or_400
+from programmes.selectors import programme_for_input
+from providers import selectors as provider_selectors
+from providers.serializers import AccreditationOutput
 
 IsPartyOrStaff = role_required(*(FIRM_ROLES | PROVIDER_ROLES | STAFF_ROLES))
 
@@ -106,7 +108,7 @@ class OfferingsApi(BaseApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        programme = programme_or_400(values.pop("programme"))
+        programme = programme_for_input(values.pop("programme"))
         offering = services.offering_create(actor=self.actor, programme=programme, **values)
         return Response(OfferingOutput(offering).data, status=status.HTTP_201_CREATED)
 
@@ -371,3 +373,24 @@ class OrderDeliveriesApi(BaseApi):
             actor=self.actor, order_id=order.pk, **data.validated_data
         )
         return Response(DeliveryOutput(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class AccreditationSuspendApi(BaseApi):
+    """A programme officer suspends a provider in one category: its offerings there are
+    archived; open orders keep their holds until they resolve."""
+
+    permission_classes = [IsProgrammeOfficer]
+    serializer_class = AccreditationOutput
+
+    @extend_schema(request=ReasonInput, responses={200: AccreditationOutput})
+    @idempotent
+    def post(self, request: Request, id: str) -> Response:
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        accreditation = provider_selectors.accreditations_for(user=self.actor).filter(pk=id).first()
+        if accreditation is None:
+            raise NotFoundError("No such accreditation.")
+        accreditation = services.accreditation_suspend(
+            accreditation=accreditation, reason=data.validated_data["reason"], actor=self.actor
+        )
+        return Response(AccreditationOutput(accreditation).data)

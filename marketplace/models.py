@@ -31,7 +31,9 @@ class Offering(BaseModel):
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="offerings"
     )
-    programme = models.ForeignKey("vouchers.Programme", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
     category = models.CharField(max_length=10, choices=Category.choices)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
@@ -89,7 +91,9 @@ class Order(BaseModel):
         Status.DISPUTED,
     )
 
-    programme = models.ForeignKey("vouchers.Programme", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="orders")
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="provider_orders"

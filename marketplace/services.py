@@ -36,9 +36,10 @@ from core.ids import stable_id
 from core.money import MAX_FEN, gross_of, proportion_of
 from ledger.models import Account
 from marketplace.models import QUANTITY_MAX, UNIT_SCALE, Delivery, Offering, OfferingPrice, Order
+from programmes.models import Programme
+from programmes.services import programme_require_open
 from providers.models import Accreditation
 from vouchers import services as vouchers
-from vouchers.models import Programme
 
 log = structlog.get_logger(__name__)
 
@@ -166,14 +167,32 @@ def offering_archive(*, actor: User, offering: Offering) -> Offering:
     return offering
 
 
-def offerings_archive_for(*, provider_id: uuid.UUID, programme_id: uuid.UUID, category: str) -> int:
-    """Archive a provider's offerings in one category (its accreditation was suspended)."""
-    return Offering.objects.filter(
-        provider_id=provider_id,
-        programme_id=programme_id,
-        category=category,
-        status=Offering.Status.ACTIVE,
-    ).update(status=Offering.Status.ARCHIVED, updated_at=timezone.now())
+def accreditation_suspend(
+    *, accreditation: Accreditation, reason: str, actor: User
+) -> Accreditation:
+    """Suspend a provider in one category: its offerings there are archived. Open orders keep
+    their holds until they resolve."""
+    with transaction.atomic():
+        accreditation = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        if accreditation.status != Accreditation.Status.ACTIVE:
+            raise InvalidStateError("The accreditation is already suspended.")
+        accreditation.status = Accreditation.Status.SUSPENDED
+        accreditation.reason = reason
+        accreditation.save(update_fields=["status", "reason", "updated_at"])
+        archived = Offering.objects.filter(
+            provider_id=accreditation.provider_id,
+            programme_id=accreditation.programme_id,
+            category=accreditation.category,
+            status=Offering.Status.ACTIVE,
+        ).update(status=Offering.Status.ARCHIVED, updated_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="accreditation.suspended",
+            target=accreditation,
+            before={"status": "active"},
+            after={"status": "suspended", "reason": reason, "offerings_archived": archived},
+        )
+    return accreditation
 
 
 # --- placing orders ----------------------------------------------------------------------
@@ -272,7 +291,7 @@ def order_place(
                 fields={"unit_price_fen": [str(offering.unit_price_fen)]},
             )
         programme = offering.programme
-        vouchers.programme_require_open(programme)
+        programme_require_open(programme)
         quantity = quantity_validate(quantity, offering.unit)
         if payable_account is None:  # no active accreditation for the category
             raise SubsidyRuleError(

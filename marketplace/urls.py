@@ -2,6 +2,11 @@ from core.urls import route
 from marketplace import apis
 
 urlpatterns = [
+    route(
+        "accreditations/<uuid:id>/suspend",
+        apis.AccreditationSuspendApi.as_view(),
+        "accreditation-suspend",
+    ),
     route("offerings", apis.OfferingsApi.as_view(), "offering-list"),
     route("offerings/<uuid:id>", apis.OfferingDetailApi.as_view(), "offering-detail"),
     route("offerings/<uuid:id>/archive", apis.OfferingArchiveApi.as_view(), "offering-archive"),

@@ -16,9 +16,10 @@ from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import Category
 from core.serializers import ReasonInput
+from programmes.selectors import programme_for_input
 from providers import selectors, services
-from providers.models import Accreditation, AccreditationRequest, BankAccount
-from vouchers.apis import programme_or_400
+from providers.models import AccreditationRequest, BankAccount
+from providers.serializers import AccreditationOutput
 
 IsProviderOrStaff = role_required(*(PROVIDER_ROLES | STAFF_ROLES))
 IsProviderRole = role_required(*PROVIDER_ROLES)
@@ -84,7 +85,7 @@ class AccreditationRequestsApi(BaseApi):
         data.is_valid(raise_exception=True)
         accreditation_request = services.accreditation_request_submit(
             actor=self.actor,
-            programme=programme_or_400(data.validated_data["programme"]),
+            programme=programme_for_input(data.validated_data["programme"]),
             categories=data.validated_data["categories"],
         )
         return Response(
@@ -135,35 +136,6 @@ class AccreditationRequestRejectApi(BaseApi):
             actor=self.actor,
         )
         return Response(AccreditationRequestOutput(_request_for(self.actor, id)).data)
-
-
-class AccreditationOutput(serializers.ModelSerializer[Accreditation]):
-    programme = serializers.CharField(source="programme.code")
-
-    class Meta:
-        model = Accreditation
-        fields = ["id", "programme", "category", "status", "reason"]
-
-
-class AccreditationSuspendApi(BaseApi):
-    """A programme officer suspends a provider in one category: its offerings there are
-    archived; open orders keep their holds until they resolve."""
-
-    permission_classes = [IsProgrammeOfficer]
-    serializer_class = AccreditationOutput
-
-    @extend_schema(request=ReasonInput, responses={200: AccreditationOutput})
-    @idempotent
-    def post(self, request: Request, id: str) -> Response:
-        data = ReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        accreditation = selectors.accreditations_for(user=self.actor).filter(pk=id).first()
-        if accreditation is None:
-            raise NotFoundError("No such accreditation.")
-        accreditation = services.accreditation_suspend(
-            accreditation=accreditation, reason=data.validated_data["reason"], actor=self.actor
-        )
-        return Response(AccreditationOutput(accreditation).data)
 
 
 class BankAccountOutput(serializers.ModelSerializer[BankAccount]):

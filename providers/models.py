@@ -21,7 +21,9 @@ class AccreditationRequest(BaseModel):
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="accreditation_requests"
     )
-    programme = models.ForeignKey("vouchers.Programme", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
     categories = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(blank=True, default="")
@@ -50,7 +52,9 @@ class Accreditation(BaseModel):
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="accreditations"
     )
-    programme = models.ForeignKey("vouchers.Programme", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
     category = models.CharField(max_length=10, choices=Category.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     request = models.ForeignKey(

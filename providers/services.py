@@ -12,8 +12,8 @@ from core.audit import audit_record
 from core.exceptions import InvalidStateError, PermissionDeniedError, ValidationError
 from ledger import services as ledger
 from ledger.models import Account
+from programmes.models import BudgetPool, Programme
 from providers.models import Accreditation, AccreditationRequest, BankAccount
-from vouchers.models import BudgetPool, Programme
 
 log = structlog.get_logger(__name__)
 
@@ -132,35 +132,6 @@ def accreditation_request_reject(
             after={"status": "rejected", "reason": reason},
         )
     return request
-
-
-def accreditation_suspend(
-    *, accreditation: Accreditation, reason: str, actor: User
-) -> Accreditation:
-    """Suspend a provider in one category: its offerings there are archived. Open orders keep
-    their holds until they resolve."""
-    from marketplace.services import offerings_archive_for
-
-    with transaction.atomic():
-        accreditation = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
-        if accreditation.status != Accreditation.Status.ACTIVE:
-            raise InvalidStateError("The accreditation is already suspended.")
-        accreditation.status = Accreditation.Status.SUSPENDED
-        accreditation.reason = reason
-        accreditation.save(update_fields=["status", "reason", "updated_at"])
-        archived = offerings_archive_for(
-            provider_id=accreditation.provider_id,
-            programme_id=accreditation.programme_id,
-            category=accreditation.category,
-        )
-        audit_record(
-            actor=actor,
-            action="accreditation.suspended",
-            target=accreditation,
-            before={"status": "active"},
-            after={"status": "suspended", "reason": reason, "offerings_archived": archived},
-        )
-    return accreditation
 
 
 def bank_account_set(

@@ -22,11 +22,6 @@ urlpatterns = [
         apis.AccreditationRequestRejectApi.as_view(),
         "accreditation-request-reject",
     ),
-    route(
-        "accreditations/<uuid:id>/suspend",
-        apis.AccreditationSuspendApi.as_view(),
-        "accreditation-suspend",
-    ),
     route("providers/me/bank-account", apis.BankAccountApi.as_view(), "provider-bank-account"),
     route("providers", apis.ProviderListApi.as_view(), "provider-list"),
     route("providers/<uuid:id>", apis.ProviderDetailApi.as_view(), "provider-detail"),

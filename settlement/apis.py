@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,11 +19,9 @@ from core.apis import BaseApi
 from core.csv import csv_response
 from core.exceptions import NotFoundError, ValidationError
 from core.idempotency import idempotent
-from core.models import AuditEvent
-from core.pagination import CursorPagination
-from settlement import reconciliation, services
+from programmes.selectors import programme_for_input, programme_get
+from settlement import reconciliation, selectors, services
 from settlement.models import Clawback, Payout, PayoutBatch, ReconciliationException
-from vouchers.apis import programme_or_400
 
 
 class PayoutOutput(serializers.ModelSerializer[Payout]):
@@ -107,7 +108,7 @@ class PayoutBatchesApi(BaseApi):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        programme = programme_or_400(data.validated_data["programme"])
+        programme = programme_for_input(data.validated_data["programme"])
         batch = services.payout_batch_request(programme=programme, actor=self.actor)
         return Response(BatchOutput(_batch(str(batch.pk))).data, status=status.HTTP_202_ACCEPTED)
 
@@ -311,44 +312,68 @@ class ClawbacksApi(BaseApi):
         return Response(ClawbackOutput(clawback).data, status=status.HTTP_201_CREATED)
 
 
-class AuditEventOutput(serializers.ModelSerializer[AuditEvent]):
-    actor = serializers.EmailField(source="actor.email", allow_null=True, default=None)
-    changes = serializers.SerializerMethodField()
-
-    class Meta:
-        model = AuditEvent
-        fields = ["id", "at", "actor", "action", "object_type", "object_id", "ip", "changes"]
-
-    def get_changes(self, event: AuditEvent) -> dict[str, Any]:
-        return {"before": event.before, "after": event.after}
+# --- the programme report ------------------------------------------------------------------
 
 
-class AuditEventFilter(filters.FilterSet):
-    object_id = filters.CharFilter(max_length=64)
-    actor = filters.CharFilter(field_name="actor__email", lookup_expr="iexact", max_length=254)
-    action = filters.CharFilter(max_length=100)
-    object_type = filters.CharFilter(max_length=100)
-
-    class Meta:
-        model = AuditEvent
-        fields = ["object_id", "actor", "action", "object_type"]
-
-
-class AuditEventPagination(CursorPagination):
-    ordering = ("-at", "-id")
+class ReportPoolOutput(serializers.Serializer[Any]):
+    category = serializers.CharField()
+    budget_fen = serializers.IntegerField()
+    committed_fen = serializers.IntegerField()
+    held_fen = serializers.IntegerField()
+    captured_fen = serializers.IntegerField()
+    sent_fen = serializers.IntegerField()
+    paid_fen = serializers.IntegerField()
+    clawed_back_fen = serializers.IntegerField()
+    available_fen = serializers.IntegerField()
 
 
-class AuditEventsApi(BaseApi):
-    """The append-only audit log, for auditors and staff."""
+class ReportProviderOutput(serializers.Serializer[Any]):
+    provider = serializers.UUIDField()
+    name = serializers.CharField()
+    captured_fen = serializers.IntegerField()
+    paid_fen = serializers.IntegerField()
 
-    serializer_class = AuditEventOutput
-    filterset_class = AuditEventFilter
+
+class CsvExportNegotiation(DefaultContentNegotiation):
+    """`?format=csv` asks the view for its CSV export. DRF reads `format` as a renderer
+    override and, having no CSV renderer, would answer 404; errors stay JSON."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> Any:
+        renderers = list(renderers)
+        if request.query_params.get("format") == "csv":
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class ProgrammeReportApi(BaseApi):
+    """The programme's figures per pool and per provider, from the ledger. `?format=csv`
+    returns the same as CSV."""
+
     permission_classes = [IsStaff]
-    pagination_class = AuditEventPagination
-    queryset = AuditEvent.objects.none()
+    content_negotiation_class = CsvExportNegotiation
 
-    @extend_schema(operation_id="audit_events_list", responses={200: AuditEventOutput(many=True)})
-    def get(self, request: Request) -> Response:
-        queryset = AuditEvent.objects.select_related("actor")
-        page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(AuditEventOutput(page, many=True).data)
+    class OutputSerializer(serializers.Serializer[Any]):
+        programme = serializers.CharField()
+        pools = ReportPoolOutput(many=True)
+        providers = ReportProviderOutput(many=True)
+
+    serializer_class = OutputSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv"], required=False)],
+        responses={200: OutputSerializer, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, code: str) -> Response | HttpResponse:
+        report = selectors.programme_report(programme=programme_get(code=code))
+        if request.query_params.get("format") == "csv":
+            rows: list[list[Any]] = [list(ReportPoolOutput().fields)]
+            rows += [[pool[name] for name in rows[0]] for pool in report["pools"]]
+            rows += [[], ["provider", "name", "captured_fen", "paid_fen"]]
+            rows += [
+                [p["provider"], p["name"], p["captured_fen"], p["paid_fen"]]
+                for p in report["providers"]
+            ]
+            return csv_response(rows, filename=f"{code}-report.csv")
+        return Response(self.OutputSerializer(report).data)

@@ -18,7 +18,9 @@ class PayoutBatch(BaseModel):
         APPROVED = "approved"
         CLOSED = "closed"
 
-    programme = models.ForeignKey("vouchers.Programme", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
     cutoff_at = models.DateTimeField()
     total_fen = models.BigIntegerField(default=0)

@@ -30,6 +30,7 @@ from core.ids import stable_id
 from ledger import services as ledger
 from ledger.models import Account
 from ledger.services import TransferSpec
+from programmes.models import Programme
 from settlement.models import (
     BankStatement,
     Payout,
@@ -39,7 +40,6 @@ from settlement.models import (
     StatementLine,
 )
 from settlement.services import _require_finance, clearing_account, disbursed_account
-from vouchers.models import Programme
 
 log = structlog.get_logger(__name__)
 

@@ -35,9 +35,9 @@ from ledger import services as ledger
 from ledger.models import Account, Entry, Transfer
 from ledger.services import TransferSpec
 from marketplace.models import Order
+from programmes.models import BudgetPool, Programme
 from providers.models import Accreditation, BankAccount
 from settlement.models import Clawback, Payout, PayoutBatch, PayoutPart
-from vouchers.models import BudgetPool, Programme
 
 log = structlog.get_logger(__name__)
 

@@ -2,6 +2,7 @@ from core.urls import route
 from settlement import apis
 
 urlpatterns = [
+    route("programmes/<slug:code>/report", apis.ProgrammeReportApi.as_view(), "programme-report"),
     route("payout-batches", apis.PayoutBatchesApi.as_view(), "payout-batch-list"),
     route("payout-batches/<uuid:id>", apis.PayoutBatchDetailApi.as_view(), "payout-batch-detail"),
     route(
@@ -31,5 +32,4 @@ urlpatterns = [
         "reconciliation-exception-resolve",
     ),
     route("clawbacks", apis.ClawbacksApi.as_view(), "clawback-list"),
-    route("audit-events", apis.AuditEventsApi.as_view(), "audit-event-list"),
 ]

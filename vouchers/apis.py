@@ -1,148 +1,26 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.http import HttpResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import IsFirmAdmin, IsProgrammeOfficer, IsStaff, role_required
+from accounts.permissions import IsFirmAdmin, IsProgrammeOfficer, role_required
 from accounts.roles import FIRM_ROLES, STAFF_ROLES
 from core.apis import BaseApi
-from core.csv import csv_response
-from core.exceptions import NotFoundError, ValidationError
+from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import MAX_FEN, Category
 from core.serializers import ReasonInput
+from programmes.selectors import programme_for_input
 from vouchers import selectors, services
-from vouchers.models import BudgetPool, Programme, Voucher, VoucherApplication
+from vouchers.models import Voucher, VoucherApplication
 
 IsFirmOrStaff = role_required(*(FIRM_ROLES | STAFF_ROLES))
-
-
-class PoolOutput(serializers.Serializer[BudgetPool]):
-    category = serializers.CharField()
-    budget_fen = serializers.IntegerField()
-    committed_fen = serializers.SerializerMethodField()
-    available_fen = serializers.SerializerMethodField()
-    rate_bps = serializers.IntegerField()
-    firm_cap_fen = serializers.IntegerField()
-
-    def get_committed_fen(self, pool: BudgetPool) -> int:
-        return selectors.pool_figures(pool)["committed_fen"]
-
-    def get_available_fen(self, pool: BudgetPool) -> int:
-        return selectors.pool_figures(pool)["available_fen"]
-
-
-class ProgrammeOutput(serializers.ModelSerializer[Programme]):
-    pools = PoolOutput(many=True, read_only=True)
-
-    class Meta:
-        model = Programme
-        fields = [
-            "id",
-            "code",
-            "name",
-            "currency",
-            "starts_on",
-            "ends_on",
-            "time_zone",
-            "auto_grant",
-            "dispute_window_days",
-            "voucher_validity_months",
-            "pools",
-        ]
-
-
-class ProgrammeListApi(BaseApi):
-    serializer_class = ProgrammeOutput
-    queryset = Programme.objects.none()  # for the schema; the view reads through selectors
-    pagination_class = None
-
-    @extend_schema(operation_id="programmes_list", responses={200: ProgrammeOutput(many=True)})
-    def get(self, request: Request) -> Response:
-        programmes = selectors.programmes_visible(user=self.actor)
-        return Response(ProgrammeOutput(programmes, many=True).data)
-
-
-class ProgrammeDetailApi(BaseApi):
-    serializer_class = ProgrammeOutput
-
-    def get(self, request: Request, code: str) -> Response:
-        return Response(ProgrammeOutput(selectors.programme_get(code=code)).data)
-
-
-class ReportPoolOutput(serializers.Serializer[Any]):
-    category = serializers.CharField()
-    budget_fen = serializers.IntegerField()
-    committed_fen = serializers.IntegerField()
-    held_fen = serializers.IntegerField()
-    captured_fen = serializers.IntegerField()
-    sent_fen = serializers.IntegerField()
-    paid_fen = serializers.IntegerField()
-    clawed_back_fen = serializers.IntegerField()
-    available_fen = serializers.IntegerField()
-
-
-class ReportProviderOutput(serializers.Serializer[Any]):
-    provider = serializers.UUIDField()
-    name = serializers.CharField()
-    captured_fen = serializers.IntegerField()
-    paid_fen = serializers.IntegerField()
-
-
-class CsvExportNegotiation(DefaultContentNegotiation):
-    """`?format=csv` asks the view for its CSV export. DRF reads `format` as a renderer
-    override and, having no CSV renderer, would answer 404; errors stay JSON."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> Any:
-        renderers = list(renderers)
-        if request.query_params.get("format") == "csv":
-            return renderers[0], renderers[0].media_type
-        return super().select_renderer(request, renderers, format_suffix)
-
-
-class ProgrammeReportApi(BaseApi):
-    """The programme's figures per pool and per provider, from the ledger. `?format=csv`
-    returns the same as CSV."""
-
-    permission_classes = [IsStaff]
-    content_negotiation_class = CsvExportNegotiation
-
-    class OutputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField()
-        pools = ReportPoolOutput(many=True)
-        providers = ReportProviderOutput(many=True)
-
-    serializer_class = OutputSerializer
-
-    @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv"], required=False)],
-        responses={200: OutputSerializer, (200, "text/csv"): OpenApiTypes.STR},
-    )
-    def get(self, request: Request, code: str) -> Response | HttpResponse:
-        report = selectors.programme_report(programme=selectors.programme_get(code=code))
-        if request.query_params.get("format") == "csv":
-            rows: list[list[Any]] = [list(ReportPoolOutput().fields)]
-            rows += [[pool[name] for name in rows[0]] for pool in report["pools"]]
-            rows += [[], ["provider", "name", "captured_fen", "paid_fen"]]
-            rows += [
-                [p["provider"], p["name"], p["captured_fen"], p["paid_fen"]]
-                for p in report["providers"]
-            ]
-            return csv_response(rows, filename=f"{code}-report.csv")
-        return Response(self.OutputSerializer(report).data)
 
 
 class VoucherOutput(serializers.ModelSerializer[Voucher]):
@@ -212,14 +90,6 @@ class ApplicationOutput(serializers.ModelSerializer[VoucherApplication]):
         return dict(VoucherOutput(voucher).data) if voucher else None
 
 
-def programme_or_400(code: str, field: str = "programme") -> Programme:
-    """The programme a request body names by code; an unknown code is bad input (400)."""
-    programme = Programme.objects.filter(code=code).first()
-    if programme is None:
-        raise ValidationError(f"No programme {code}.", fields={field: ["No such programme."]})
-    return programme
-
-
 class ApplicationFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=VoucherApplication.Status.choices)
     programme = filters.CharFilter(field_name="programme__code")
@@ -263,7 +133,7 @@ class VoucherApplicationsApi(BaseApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        programme = programme_or_400(values.pop("programme"))
+        programme = programme_for_input(values.pop("programme"))
         application = services.voucher_application_submit(
             actor=self.actor, programme=programme, **values
         )

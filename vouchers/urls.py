@@ -2,9 +2,6 @@ from core.urls import route
 from vouchers import apis
 
 urlpatterns = [
-    route("programmes", apis.ProgrammeListApi.as_view(), "programme-list"),
-    route("programmes/<slug:code>", apis.ProgrammeDetailApi.as_view(), "programme-detail"),
-    route("programmes/<slug:code>/report", apis.ProgrammeReportApi.as_view(), "programme-report"),
     route(
         "voucher-applications", apis.VoucherApplicationsApi.as_view(), "voucher-application-list"
     ),

@@ -65,6 +65,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.roles import ADMIN_ROLES, FIRM_ROLES, PROVIDER_ROLES, STAFF_ROLES, Role
 from marketplace import services as marketplace
 from marketplace.models import Offering, Order
+from programmes.models import Programme
 from providers import services as providers
 from providers.models import Accreditation, AccreditationRequest, BankAccount
 from settlement import reconciliation
@@ -72,7 +73,7 @@ from settlement import services as settlement
 from settlement.models import Payout, PayoutBatch, ReconciliationException
 from tests import factories
 from vouchers import services as vouchers
-from vouchers.models import Programme, Voucher, VoucherApplication
+from vouchers.models import Voucher, VoucherApplication
 
 ANONYMOUS = "anonymous"
 ALL_ROLES: tuple[str, ...] = (ANONYMOUS, *(str(role) for role in Role))
@@ -205,7 +206,7 @@ BANK_ACCOUNT_BODY = {
 
 
 def _programme() -> Programme:
-    programme, _ = vouchers.programme_seed(preset="shanghai-2025", code=PROGRAMME)
+    programme, _ = factories.seeded_programme(preset="shanghai-2025", code=PROGRAMME)
     return programme
 
 

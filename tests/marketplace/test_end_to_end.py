@@ -3,9 +3,8 @@
 import pytest
 
 from ledger.services import balances_of
-from tests.factories import credit_code
+from tests.factories import credit_code, seeded_programme
 from vouchers.models import Voucher
-from vouchers.services import programme_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def test_gpu_hours_with_a_30_percent_voucher(api_client, client_for, assert_ledg
     from accounts.roles import Role
     from tests.factories import user_with_role
 
-    programme_seed(preset="shanghai-2025", code="SH2025")
+    seeded_programme(preset="shanghai-2025", code="SH2025")
     officer = client_for(user_with_role(Role.PROGRAMME_OFFICER))
 
     _register(api_client, "provider", "cloud@example.com")

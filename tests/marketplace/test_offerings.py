@@ -14,10 +14,10 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from core.models import AuditEvent
 from marketplace.models import Offering, OfferingPrice, Order
-from tests.factories import user_with_role
+from programmes.models import Programme
+from tests.factories import seeded_programme, user_with_role
 from tests.marketplace.conftest import MakeOffering, MakeProvider, NothingWritten
-from vouchers import services as vouchers
-from vouchers.models import Programme, Voucher
+from vouchers.models import Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -367,7 +367,7 @@ def test_the_catalogue_filters(
     provider: Organisation,
     offering: Offering,
 ) -> None:
-    shenzhen, _ = vouchers.programme_seed(preset="shenzhen-2025", code="SZ2025")
+    shenzhen, _ = seeded_programme(preset="shenzhen-2025", code="SZ2025")
     model_admin = make_provider(categories=("model",))
     other_compute = make_provider(categories=("compute",))
     make_provider(categories=("compute",), organisation=provider, in_programme=shenzhen)

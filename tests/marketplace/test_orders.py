@@ -23,6 +23,7 @@ from core.models import AuditEvent
 from ledger.models import Transfer
 from marketplace import tasks
 from marketplace.models import Delivery, Offering, Order
+from programmes.models import BudgetPool, Programme
 from providers.models import Accreditation
 from tests.factories import AffiliationFactory, FirmFactory, user_with_role
 from tests.marketplace.conftest import (
@@ -35,7 +36,7 @@ from tests.marketplace.conftest import (
     voucher_figures,
 )
 from vouchers import services as vouchers
-from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher
+from vouchers.models import FirmCapUsage, Voucher
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,9 @@ from ledger.models import Transfer
 from ledger.services import balances_of
 from marketplace.models import Offering, Order
 from marketplace.services import order_place
+from programmes.models import BudgetPool, Programme
 from tests.marketplace.conftest import IssueVoucher, VoucherFigures, voucher_figures
-from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher
+from vouchers.models import FirmCapUsage, Voucher
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,11 +13,12 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from core.models import AuditEvent
 from marketplace.models import Offering, Order
+from marketplace.services import accreditation_suspend
+from programmes.models import Programme
 from providers.models import Accreditation, AccreditationRequest, BankAccount
 from providers.services import (
     accreditation_request_approve,
     accreditation_request_submit,
-    accreditation_suspend,
     bank_account_set,
 )
 from tests.factories import (
@@ -25,10 +26,9 @@ from tests.factories import (
     issued_voucher,
     listed_offering,
     placed_order,
+    seeded_programme,
     user_with_role,
 )
-from vouchers.models import Programme
-from vouchers.services import programme_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_bad_accreditation_requests_are_400_and_write_nothing(
     categories: list[str],
     fields: dict[str, Any],
 ) -> None:
-    programme_seed(preset="shenzhen-2025", code="SZ2025")
+    seeded_programme(preset="shenzhen-2025", code="SZ2025")
     client = client_for(provider_admin)
     before = db_state()
 
@@ -833,7 +833,7 @@ def test_a_finance_officer_sees_the_full_account_number(
 def test_provider_filters(
     directory: dict[str, Organisation], client_for: ClientFor, officer: User
 ) -> None:
-    programme_seed(preset="shenzhen-2025", code="SZ2025")
+    seeded_programme(preset="shenzhen-2025", code="SZ2025")
     staff = client_for(officer)
 
     def ids(query: str) -> set[str]:

@@ -9,7 +9,7 @@ After every step:
 - `ledger_check` passes for the programme;
 - the state agrees with the model: each order's status and captured subsidy, each voucher's
   free balance and what it returned to its pool, each payable's due, each payout and batch;
-- the programme report (`vouchers.selectors.programme_report`) equals the sum of its parts:
+- the programme report (`settlement.selectors.programme_report`) equals the sum of its parts:
   every figure is recomputed from the domain rows (orders, vouchers, clawbacks, payouts) and
   from the ledger accounts, and the identities that tie them together hold (see
   `_assert_report_adds_up`).
@@ -50,20 +50,22 @@ from ledger.models import Account, Entry, Transfer
 from ledger.services import Balance
 from marketplace import services as market
 from marketplace.models import Order, Unit
+from programmes.models import Programme
 from providers.models import Accreditation
 from providers.services import bank_account_set
 from settlement import reconciliation
 from settlement import services as settlement
 from settlement.models import Clawback, Payout, PayoutBatch, PayoutPart
+from settlement.selectors import programme_report
 from tests.factories import (
     accredited_provider_admin,
     issued_voucher,
     listed_offering,
+    seeded_programme,
     user_with_role,
 )
 from vouchers import services as vouchers
-from vouchers.models import Programme, Voucher
-from vouchers.selectors import programme_report
+from vouchers.models import Voucher
 
 CATEGORIES = ("compute", "model")
 PRICES = {"compute": 2000, "model": 1200}  # fen per unit
@@ -113,7 +115,7 @@ class World:
 def _build_world() -> World:
     """Three providers (one in both categories; one without a bank account, whose payouts are
     held) and two firms with a voucher in each category, through the services."""
-    programme, _ = vouchers.programme_seed(preset="shanghai-2025", code="FLOW")
+    programme, _ = seeded_programme(preset="shanghai-2025", code="FLOW")
     officer = user_with_role(Role.PROGRAMME_OFFICER)
     maker = user_with_role(Role.FINANCE_OFFICER)
     checker = user_with_role(Role.FINANCE_OFFICER)

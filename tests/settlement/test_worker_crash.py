@@ -60,6 +60,7 @@ from ledger.checks import ledger_check
 from ledger.models import Account, Transfer
 from marketplace import services as marketplace
 from marketplace.models import Offering, Order
+from programmes.models import Programme
 from providers.services import bank_account_set
 from settlement import services as settlement
 from settlement.models import Clawback, Payout, PayoutBatch, PayoutPart
@@ -70,10 +71,10 @@ from tests.factories import (
     issued_voucher,
     listed_offering,
     placed_order,
+    seeded_programme,
     user_with_role,
 )
-from vouchers.models import Programme, Voucher
-from vouchers.services import programme_seed
+from vouchers.models import Voucher
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -277,7 +278,7 @@ def _build_world() -> World:
     - `no_bank`: compute, without a bank account (its payout is held and claims nothing);
     - `nothing_due`: an order awaiting confirmation and a cancelled one (held, not captured).
     """
-    programme, _ = programme_seed(preset="shanghai-2025", code=f"CR{uuid.uuid4().hex[:8]}")
+    programme, _ = seeded_programme(preset="shanghai-2025", code=f"CR{uuid.uuid4().hex[:8]}")
     officer = user_with_role(Role.PROGRAMME_OFFICER)
     maker = user_with_role(Role.FINANCE_OFFICER)
     categories = {

@@ -17,16 +17,19 @@ from core.exceptions import ValidationError
 from ledger.models import Account, Entry, Transfer
 from ledger.services import balances_of
 from marketplace import services as marketplace
+from programmes.models import BudgetPool, Programme
+from programmes.services import programme_seed
 from tests.factories import (
     accredited_provider_admin,
     delivered_order,
     issued_voucher,
     listed_offering,
     placed_order,
+    seeded_programme,
     user_with_role,
 )
-from vouchers.models import BudgetPool, Programme, Voucher
-from vouchers.services import programme_seed, voucher_revoke
+from vouchers.models import Voucher
+from vouchers.services import voucher_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +249,7 @@ def _programme_body(
 def test_programmes_list_and_detail(
     sh2025: Programme, client_for: Any, assert_ledger_ok: LedgerOk
 ) -> None:
-    shenzhen, _ = programme_seed(preset="shenzhen-2025", code="SZ2025")
+    shenzhen, _ = seeded_programme(preset="shenzhen-2025", code="SZ2025")
     issued_voucher(sh2025, "compute", 120_000, approved_fen=100_000)
     issued_voucher(sh2025, "model", 30_000)
     client = client_for(user_with_role(Role.FIRM_MEMBER))

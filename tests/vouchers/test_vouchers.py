@@ -19,6 +19,7 @@ from ledger.models import Account, Transfer
 from ledger.services import balances_of
 from marketplace import services as marketplace
 from marketplace.models import Offering, Order
+from programmes.models import BudgetPool, Programme
 from tests.concurrency import race
 from tests.factories import (
     BudgetPoolFactory,
@@ -28,10 +29,11 @@ from tests.factories import (
     issued_voucher,
     listed_offering,
     placed_order,
+    seeded_programme,
     user_with_role,
 )
-from vouchers.models import BudgetPool, FirmCapUsage, Programme, Voucher, VoucherApplication
-from vouchers.services import programme_seed, voucher_application_submit, voucher_issue
+from vouchers.models import FirmCapUsage, Voucher, VoucherApplication
+from vouchers.services import voucher_application_submit, voucher_issue
 from vouchers.tasks import expire_vouchers
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +221,7 @@ def test_bad_applications_are_400_and_write_nothing(
     fields: dict[str, Any],
     assert_ledger_ok: LedgerOk,
 ) -> None:
-    programme_seed(preset="shenzhen-2025", code="SZ2025")
+    seeded_programme(preset="shenzhen-2025", code="SZ2025")
     client = client_for(firm_admin)
     before = db_state()
 

@@ -1,9 +1,10 @@
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import DomainError
-from vouchers.services import preset_names, programme_seed
+from programmes.services import preset_names, programme_seed
 
 
 class Command(BaseCommand):
@@ -13,11 +14,19 @@ class Command(BaseCommand):
         parser.add_argument("--preset", required=True, choices=preset_names())
         parser.add_argument("--code", required=True, help="The programme code, e.g. SH2025.")
         parser.add_argument("--name", help="A name other than the preset's.")
+        parser.add_argument(
+            "--starts-on",
+            type=dt.date.fromisoformat,
+            help="Run from this day (YYYY-MM-DD) for the preset's length, not its own dates.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             programme, created = programme_seed(
-                preset=options["preset"], code=options["code"], name=options["name"]
+                preset=options["preset"],
+                code=options["code"],
+                name=options["name"],
+                starts_on=options["starts_on"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
