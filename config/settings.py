@@ -6,8 +6,8 @@ tasks run eagerly in-process. `make test` points both at PostgreSQL and Redis.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import structlog
