@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "axes",
     "core",
     "accounts",
     "ledger",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out admin login
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,9 +148,32 @@ else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login lockout (django-axes; accounts/lockout.py) ---------------------------------------
+# Failures are counted in the cache (shared by every process when Redis is configured), per
+# e-mail and client address; a success resets the count.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # its admin shows the database handler's tables, unused here
+AXES_DISABLE_ACCESS_LOG = True
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_HASHERS = env.list(
     "DJANGO_PASSWORD_HASHERS",
@@ -194,6 +219,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "register": env.str("THROTTLE_REGISTER", default="30/hour"),
         "login": env.str("THROTTLE_LOGIN", default="60/minute"),
+        "password": env.str("THROTTLE_PASSWORD_CHANGE", default="10/hour"),
+        "members": env.str("THROTTLE_MEMBERS", default="60/hour"),
+        "statements": env.str("THROTTLE_STATEMENTS", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Trust X-Forwarded-For only behind that many proxies; 0 keys throttles on REMOTE_ADDR,
@@ -205,6 +233,9 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)),
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
+    # A new login beyond this many live tokens revokes the user's oldest (accounts.services);
+    # 0: no limit.
+    "TOKEN_LIMIT_PER_USER": env.int("API_TOKEN_LIMIT_PER_USER", default=10) or None,
 }
 
 SPECTACULAR_SETTINGS = {
