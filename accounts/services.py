@@ -275,3 +275,20 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Non
             target=actor,
             after={"tokens_revoked": revoked},
         )
+
+
+def superuser_ensure(*, email: str, password: str) -> tuple[User, bool]:
+    """The Django admin's first user (from DJANGO_SUPERUSER_EMAIL and _PASSWORD at start-up):
+    created once with a validated password. An existing user of that e-mail is left as it is
+    (its password is not reset); returns it and whether it was created."""
+    email = _normalise_email(email)
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, False
+        _check_password(password, User(email=email))
+        user = User.objects.create_superuser(email=email, password=password)
+        audit_record(
+            actor=None, action="user.superuser_created", target=user, after={"email": email}
+        )
+    return user, True

@@ -30,6 +30,9 @@ if not SECRET_KEY:
             "DJANGO_DEBUG=true for a development process."
         )
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - DEBUG only
+# Demo data and demo logins (published passwords) only when asked for: `bootstrap --demo`, or
+# this. Never in production.
+DEMO = env.bool("DJANGO_DEMO", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
