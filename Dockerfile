@@ -7,7 +7,9 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input --verbosity 0
+# Settings refuse to load without a secret key; collectstatic needs none, so it gets a
+# throw-away one for this step only (the running container takes DJANGO_SECRET_KEY from .env).
+RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --no-input --verbosity 0
 
 RUN useradd --create-home app
 USER app

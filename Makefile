@@ -29,7 +29,7 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" $(SERVICES) -- \
 		bash -c 'set -e; python manage.py migrate --no-input; \
 		python manage.py collectstatic --no-input --verbosity 0; \
-		python manage.py bootstrap_demo; exec honcho --no-prefix -f Procfile.dev start'
+		python manage.py bootstrap --demo; exec honcho --no-prefix -f Procfile.dev start'
 
 # The whole suite, against the configured servers, localhost's, or embedded ones.
 test: install
@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -55,7 +55,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
 demo: install
-	$(BIN)/python manage.py demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py demo
 
 # Stop embedded servers left running (e.g. after a crash).
 services-stop: install

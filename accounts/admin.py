@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from knox.models import AuthToken
 
 from accounts.models import Affiliation, Membership, Organisation, User
 
@@ -20,6 +23,17 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """A password set in the admin revokes the user's API tokens, as a change through
+        the API does (accounts.services.password_change)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                AuthToken.objects.filter(user_id=id).delete()
+        return response
 
 
 @admin.register(Organisation)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -10,11 +11,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import selectors, services
+from accounts.authentication import TokenAuthentication
 from accounts.models import Affiliation, Membership, Organisation
 from accounts.permissions import IsOrganisationAdmin, IsOrganisationMember
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES
 from core.apis import BaseApi
 from core.idempotency import idempotent
+from core.throttling import WriteScopedRateThrottle
 
 
 class OrganisationOutput(serializers.ModelSerializer[Organisation]):
@@ -91,8 +94,44 @@ class TokenApi(BaseApi):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, instance = services.token_issue(**data.validated_data)
+        token, instance = services.token_issue(request=request, **data.validated_data)
         return Response(self.OutputSerializer({"token": token, "expires_at": instance.expiry}).data)
+
+
+class LogoutApi(BaseApi):
+    """Revoke the token this request is authenticated with; it answers 401 from then on."""
+
+    permission_classes = [IsAuthenticated]
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        services.token_revoke(actor=self.actor, token=cast(AuthToken, request.auth))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordApi(BaseApi):
+    """Change the caller's password. Every API token of the user is revoked (this one too):
+    log in again with the new password."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password"
+
+    class InputSerializer(serializers.Serializer[Any]):
+        old_password = serializers.CharField(max_length=128, write_only=True)
+        new_password = serializers.CharField(max_length=128, write_only=True)
+
+    serializer_class = InputSerializer
+
+    @extend_schema(request=InputSerializer, responses={204: None})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_change(actor=self.actor, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(BaseApi):
@@ -134,6 +173,8 @@ class MembersApi(BaseApi):
     """List the caller's organisation's members; an organisation admin adds one."""
 
     serializer_class = MemberOutput
+    throttle_classes = [WriteScopedRateThrottle]
+    throttle_scope = "members"
 
     class InputSerializer(serializers.Serializer[Any]):
         email = serializers.EmailField(max_length=254)

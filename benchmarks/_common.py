@@ -37,6 +37,8 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
     )
     env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-deployment")
     env.pop("CELERY_BROKER_URL", None)
+    env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    env.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")  # the load generator speaks HTTP
     env.update(extra)
     return env
 

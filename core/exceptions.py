@@ -63,6 +63,17 @@ class ConflictError(DomainError):
     code = "conflict"
 
 
+class AccountLockedError(DomainError):
+    """Too many failed logins (django-axes): refused until the cool-off has passed."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "account_locked"
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
+
+
 class SubsidyRuleError(DomainError):
     """A subsidy rule refuses the action (API.md: 422 with one of the listed codes)."""
 
@@ -124,7 +135,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = drf_exceptions.PermissionDenied()
 
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.message, exc.fields),
+            status=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     if isinstance(exc, drf_exceptions.APIException):
         code = next(

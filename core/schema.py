@@ -143,7 +143,11 @@ def add_error_responses(
                 codes += ["409", "422"]
             if "requestBody" in operation:
                 codes.append("415")
-            if view_class is not None and getattr(view_class, "throttle_classes", None):
+            throttles = getattr(view_class, "throttle_classes", None) if view_class else None
+            if throttles and (
+                method in _UNSAFE_METHODS
+                or not all(getattr(throttle, "writes_only", False) for throttle in throttles)
+            ):
                 codes.append("429")
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):

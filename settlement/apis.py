@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.permissions import IsFinanceOfficer, IsStaff
 from core.apis import BaseApi
@@ -176,6 +177,8 @@ class BankStatementsApi(BaseApi):
     permission_classes = [IsFinanceOfficer]
     parser_classes = [MultiPartParser]
     serializer_class = StatementOutput
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "statements"
 
     class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField(max_length=255, allow_empty_file=False)

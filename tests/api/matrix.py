@@ -499,6 +499,8 @@ MATRIX: Sequence[Endpoint] = [
     # accounts
     Endpoint("organisation-register", {"POST": EVERYONE}),
     Endpoint("auth-token", {"POST": EVERYONE}),
+    Endpoint("auth-logout", {"POST": AUTHENTICATED}),
+    Endpoint("auth-password", {"POST": AUTHENTICATED}),
     Endpoint("me", {"GET": AUTHENTICATED}),
     Endpoint(
         "organisation-members",
