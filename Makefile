@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/subsidy
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint install worker beat migrate demo format clean
+.PHONY: run test lint install worker beat migrate demo format clean client
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -45,6 +45,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Regenerate the typed Python client in clients/python/ from the OpenAPI schema.
+client: install
+	$(BIN)/python scripts/generate_client.py
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -180,3 +180,27 @@ def test_request_bodies_are_json_except_the_statement_upload(api_schema: dict[st
     assert media_types.pop(("post", "/api/v1/bank-statements")) == ["multipart/form-data"]
     assert len(media_types) > 20
     assert {tuple(types) for types in media_types.values()} == {("application/json",)}
+
+
+ORDER_ACTIONS = ("accept", "cancel", "complete", "confirm", "reject", "dispute", "resolve")
+
+
+def test_each_order_action_documents_its_own_body(api_schema: dict[str, Any]) -> None:
+    def body(action: str) -> Any:
+        operation = api_schema["paths"][f"/api/v1/orders/{{id}}/{action}"]["post"]
+        if "requestBody" not in operation:
+            return None
+        return operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+    assert {action: body(action) for action in ORDER_ACTIONS} == {
+        "accept": None,
+        "cancel": None,
+        "complete": None,
+        "confirm": None,
+        "reject": "#/components/schemas/ReasonRequest",
+        "dispute": "#/components/schemas/ReasonRequest",
+        "resolve": "#/components/schemas/DisputeResolutionRequest",
+    }
+    for action in ORDER_ACTIONS:
+        operation = api_schema["paths"][f"/api/v1/orders/{{id}}/{action}"]["post"]
+        assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"]), action
