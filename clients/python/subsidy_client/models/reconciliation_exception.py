@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.reconciliation_exception_kind_enum import ReconciliationExceptionKindEnum
+from ..models.reconciliation_exception_status_enum import ReconciliationExceptionStatusEnum
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ReconciliationException")
+
+
+@_attrs_define
+class ReconciliationException:
+    """
+    Attributes:
+        id (UUID):
+        statement (UUID):
+        line_number (int):
+        reference (str):
+        amount_fen (int):
+        kind (ReconciliationExceptionKindEnum): * `unknown_reference` - Unknown Reference
+            * `amount_mismatch` - Amount Mismatch
+            * `duplicate_line` - Duplicate Line
+            * `payout_not_sent` - Payout Not Sent
+            * `payout_not_paid` - Payout Not Paid
+            * `already_settled` - Already Settled
+            * `currency_mismatch` - Currency Mismatch
+        message (str):
+        created_at (datetime.datetime):
+        status (ReconciliationExceptionStatusEnum | Unset): * `open` - Open
+            * `resolved` - Resolved
+        note (str | Unset):
+        resolved_at (datetime.datetime | None | Unset):
+    """
+
+    id: UUID
+    statement: UUID
+    line_number: int
+    reference: str
+    amount_fen: int
+    kind: ReconciliationExceptionKindEnum
+    message: str
+    created_at: datetime.datetime
+    status: ReconciliationExceptionStatusEnum | Unset = UNSET
+    note: str | Unset = UNSET
+    resolved_at: datetime.datetime | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        statement = str(self.statement)
+
+        line_number = self.line_number
+
+        reference = self.reference
+
+        amount_fen = self.amount_fen
+
+        kind = self.kind.value
+
+        message = self.message
+
+        created_at = self.created_at.isoformat()
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        note = self.note
+
+        resolved_at: None | str | Unset
+        if isinstance(self.resolved_at, Unset):
+            resolved_at = UNSET
+        elif isinstance(self.resolved_at, datetime.datetime):
+            resolved_at = self.resolved_at.isoformat()
+        else:
+            resolved_at = self.resolved_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "statement": statement,
+                "line_number": line_number,
+                "reference": reference,
+                "amount_fen": amount_fen,
+                "kind": kind,
+                "message": message,
+                "created_at": created_at,
+            }
+        )
+        if status is not UNSET:
+            field_dict["status"] = status
+        if note is not UNSET:
+            field_dict["note"] = note
+        if resolved_at is not UNSET:
+            field_dict["resolved_at"] = resolved_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        statement = UUID(d.pop("statement"))
+
+        line_number = d.pop("line_number")
+
+        reference = d.pop("reference")
+
+        amount_fen = d.pop("amount_fen")
+
+        kind = ReconciliationExceptionKindEnum(d.pop("kind"))
+
+        message = d.pop("message")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        _status = d.pop("status", UNSET)
+        status: ReconciliationExceptionStatusEnum | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = ReconciliationExceptionStatusEnum(_status)
+
+        note = d.pop("note", UNSET)
+
+        def _parse_resolved_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                resolved_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return resolved_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        resolved_at = _parse_resolved_at(d.pop("resolved_at", UNSET))
+
+        reconciliation_exception = cls(
+            id=id,
+            statement=statement,
+            line_number=line_number,
+            reference=reference,
+            amount_fen=amount_fen,
+            kind=kind,
+            message=message,
+            created_at=created_at,
+            status=status,
+            note=note,
+            resolved_at=resolved_at,
+        )
+
+        reconciliation_exception.additional_properties = d
+        return reconciliation_exception
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.category_enum import CategoryEnum
+
+T = TypeVar("T", bound="Voucher")
+
+
+@_attrs_define
+class Voucher:
+    """
+    Attributes:
+        id (UUID):
+        code (str):
+        programme (str):
+        category (CategoryEnum): * `compute` - Compute
+            * `model` - Model
+            * `data` - Data
+        firm (UUID):
+        face_value_fen (int):
+        available_fen (int):
+        held_fen (int):
+        used_fen (int):
+        rate_bps (int):
+        valid_from (datetime.datetime):
+        valid_until (datetime.datetime):
+        status (str):
+    """
+
+    id: UUID
+    code: str
+    programme: str
+    category: CategoryEnum
+    firm: UUID
+    face_value_fen: int
+    available_fen: int
+    held_fen: int
+    used_fen: int
+    rate_bps: int
+    valid_from: datetime.datetime
+    valid_until: datetime.datetime
+    status: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        code = self.code
+
+        programme = self.programme
+
+        category = self.category.value
+
+        firm = str(self.firm)
+
+        face_value_fen = self.face_value_fen
+
+        available_fen = self.available_fen
+
+        held_fen = self.held_fen
+
+        used_fen = self.used_fen
+
+        rate_bps = self.rate_bps
+
+        valid_from = self.valid_from.isoformat()
+
+        valid_until = self.valid_until.isoformat()
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "code": code,
+                "programme": programme,
+                "category": category,
+                "firm": firm,
+                "face_value_fen": face_value_fen,
+                "available_fen": available_fen,
+                "held_fen": held_fen,
+                "used_fen": used_fen,
+                "rate_bps": rate_bps,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "status": status,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        code = d.pop("code")
+
+        programme = d.pop("programme")
+
+        category = CategoryEnum(d.pop("category"))
+
+        firm = UUID(d.pop("firm"))
+
+        face_value_fen = d.pop("face_value_fen")
+
+        available_fen = d.pop("available_fen")
+
+        held_fen = d.pop("held_fen")
+
+        used_fen = d.pop("used_fen")
+
+        rate_bps = d.pop("rate_bps")
+
+        valid_from = datetime.datetime.fromisoformat(d.pop("valid_from"))
+
+        valid_until = datetime.datetime.fromisoformat(d.pop("valid_until"))
+
+        status = d.pop("status")
+
+        voucher = cls(
+            id=id,
+            code=code,
+            programme=programme,
+            category=category,
+            firm=firm,
+            face_value_fen=face_value_fen,
+            available_fen=available_fen,
+            held_fen=held_fen,
+            used_fen=used_fen,
+            rate_bps=rate_bps,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            status=status,
+        )
+
+        voucher.additional_properties = d
+        return voucher
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
