@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.strip_trailing_slashes",
+        "core.schema.public_operations_take_no_credentials",
         "core.schema.add_error_responses",
     ],
 }

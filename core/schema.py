@@ -57,6 +57,22 @@ class AutoSchema(SpectacularAutoSchema):
     def get_serializer_name(self, serializer: Any, direction: Any) -> str:
         return component_base_name(type(serializer))
 
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        """A response carries every field its serializer has (null where it says so), so its
+        properties are required (typed clients then need no "unset" checks), except a field
+        declared `required=False`: the house style's way of saying it may be absent (a bank
+        account number is left out for all but finance officers). Model fields with a default
+        are `required=False` only as input, which an output serializer never takes."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("properties"):
+            declared = getattr(serializer, "_declared_fields", {})
+            schema["required"] = [
+                name
+                for name in schema["properties"]
+                if name not in declared or declared[name].required is not False
+            ]
+        return schema
+
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """`Authorization: Token <token>`, the token `POST /api/v1/auth/token` answers with.
@@ -84,6 +100,17 @@ def strip_trailing_slashes(result: dict[str, Any], **kwargs: Any) -> dict[str, A
     result["paths"] = {
         (path.rstrip("/") if path != "/" else path): item for path, item in result["paths"].items()
     }
+    return result
+
+
+def public_operations_take_no_credentials(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular writes `security: [{}]` ("credentials optional") for the public
+    endpoints (register, token); they take none, `security: []`, so a generated client calls
+    them without a token (openapi-python-client wanted an `AuthenticatedClient` to log in)."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("security") == [{}]:
+                operation["security"] = []
     return result
 
 

@@ -34,7 +34,7 @@ def _error_schema(operation: dict[str, Any], status: str) -> Any:
 def test_every_operation_documents_the_error_envelope(api_schema: dict[str, Any]) -> None:
     assert "error" in api_schema["components"]["schemas"]["ErrorEnvelope"]["properties"]
     for path, method, operation in _operations(api_schema):
-        public = operation.get("security") == [{}]
+        public = operation["security"] == []
         expected = {"400", "404"} | (set() if public else {"401", "403"})
         if method != "get":
             expected |= {"409", "422"}
@@ -159,7 +159,7 @@ def test_every_operation_says_how_to_authenticate(api_schema: dict[str, Any]) ->
     public = {
         (path, method)
         for path, method, operation in _operations(api_schema)
-        if operation["security"] == [{}]
+        if operation["security"] == []
     }
     assert public == {
         ("/api/v1/organisations/register", "post"),
@@ -204,3 +204,19 @@ def test_each_order_action_documents_its_own_body(api_schema: dict[str, Any]) ->
     for action in ORDER_ACTIONS:
         operation = api_schema["paths"][f"/api/v1/orders/{{id}}/{action}"]["post"]
         assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"]), action
+
+
+def test_responses_require_what_they_always_carry(api_schema: dict[str, Any]) -> None:
+    """Output fields are always there (typed clients need no "unset" checks), except those
+    declared `required=False` because they are left out for some callers."""
+    schemas = api_schema["components"]["schemas"]
+
+    assert set(schemas["Order"]["required"]) == set(schemas["Order"]["properties"])
+    assert "status" in schemas["PayoutBatch"]["required"]
+    assert set(schemas["BankAccount"]["properties"]) - set(schemas["BankAccount"]["required"]) == {
+        "account_number"
+    }
+    assert set(schemas["Provider"]["properties"]) - set(schemas["Provider"]["required"]) == {
+        "bank_account"
+    }
+    assert "required" not in schemas["PatchedOfferingRequest"]

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 
 from ..models.accreditation_status_enum import AccreditationStatusEnum
 from ..models.category_enum import CategoryEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Accreditation")
 
@@ -23,16 +22,16 @@ class Accreditation:
         category (CategoryEnum): * `compute` - Compute
             * `model` - Model
             * `data` - Data
-        status (AccreditationStatusEnum | Unset): * `active` - Active
+        status (AccreditationStatusEnum): * `active` - Active
             * `suspended` - Suspended
-        reason (str | Unset):
+        reason (str):
     """
 
     id: UUID
     programme: str
     category: CategoryEnum
-    status: AccreditationStatusEnum | Unset = UNSET
-    reason: str | Unset = UNSET
+    status: AccreditationStatusEnum
+    reason: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,9 +41,7 @@ class Accreditation:
 
         category = self.category.value
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         reason = self.reason
 
@@ -55,12 +52,10 @@ class Accreditation:
                 "id": id,
                 "programme": programme,
                 "category": category,
+                "status": status,
+                "reason": reason,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if reason is not UNSET:
-            field_dict["reason"] = reason
 
         return field_dict
 
@@ -73,14 +68,9 @@ class Accreditation:
 
         category = CategoryEnum(d.pop("category"))
 
-        _status = d.pop("status", UNSET)
-        status: AccreditationStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = AccreditationStatusEnum(_status)
+        status = AccreditationStatusEnum(d.pop("status"))
 
-        reason = d.pop("reason", UNSET)
+        reason = d.pop("reason")
 
         accreditation = cls(
             id=id,

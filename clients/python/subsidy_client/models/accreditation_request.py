@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.decision_status_enum import DecisionStatusEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccreditationRequest")
 
@@ -22,22 +21,22 @@ class AccreditationRequest:
         provider (UUID):
         programme (str):
         categories (list[str]):
-        created_at (datetime.datetime):
-        status (DecisionStatusEnum | Unset): * `pending` - Pending
+        status (DecisionStatusEnum): * `pending` - Pending
             * `approved` - Approved
             * `rejected` - Rejected
-        reason (str | Unset):
-        decided_at (datetime.datetime | None | Unset):
+        reason (str):
+        created_at (datetime.datetime):
+        decided_at (datetime.datetime | None):
     """
 
     id: UUID
     provider: UUID
     programme: str
     categories: list[str]
+    status: DecisionStatusEnum
+    reason: str
     created_at: datetime.datetime
-    status: DecisionStatusEnum | Unset = UNSET
-    reason: str | Unset = UNSET
-    decided_at: datetime.datetime | None | Unset = UNSET
+    decided_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,18 +48,14 @@ class AccreditationRequest:
 
         categories = self.categories
 
-        created_at = self.created_at.isoformat()
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         reason = self.reason
 
-        decided_at: None | str | Unset
-        if isinstance(self.decided_at, Unset):
-            decided_at = UNSET
-        elif isinstance(self.decided_at, datetime.datetime):
+        created_at = self.created_at.isoformat()
+
+        decided_at: None | str
+        if isinstance(self.decided_at, datetime.datetime):
             decided_at = self.decided_at.isoformat()
         else:
             decided_at = self.decided_at
@@ -73,15 +68,12 @@ class AccreditationRequest:
                 "provider": provider,
                 "programme": programme,
                 "categories": categories,
+                "status": status,
+                "reason": reason,
                 "created_at": created_at,
+                "decided_at": decided_at,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if reason is not UNSET:
-            field_dict["reason"] = reason
-        if decided_at is not UNSET:
-            field_dict["decided_at"] = decided_at
 
         return field_dict
 
@@ -96,21 +88,14 @@ class AccreditationRequest:
 
         categories = cast(list[str], d.pop("categories"))
 
+        status = DecisionStatusEnum(d.pop("status"))
+
+        reason = d.pop("reason")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        _status = d.pop("status", UNSET)
-        status: DecisionStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = DecisionStatusEnum(_status)
-
-        reason = d.pop("reason", UNSET)
-
-        def _parse_decided_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_decided_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -120,18 +105,18 @@ class AccreditationRequest:
                 return decided_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        decided_at = _parse_decided_at(d.pop("decided_at", UNSET))
+        decided_at = _parse_decided_at(d.pop("decided_at"))
 
         accreditation_request = cls(
             id=id,
             provider=provider,
             programme=programme,
             categories=categories,
-            created_at=created_at,
             status=status,
             reason=reason,
+            created_at=created_at,
             decided_at=decided_at,
         )
 

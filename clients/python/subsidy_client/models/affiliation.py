@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.relation_enum import RelationEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Affiliation")
 
@@ -25,15 +24,15 @@ class Affiliation:
             * `parent` - Parent
             * `same_group` - Same Group
             * `other` - Other
+        share_bps (int | None):
         created_at (datetime.datetime):
-        share_bps (int | None | Unset):
     """
 
     id: UUID
     credit_code: str
     relation: RelationEnum
+    share_bps: int | None
     created_at: datetime.datetime
-    share_bps: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,13 +42,10 @@ class Affiliation:
 
         relation = self.relation.value
 
-        created_at = self.created_at.isoformat()
+        share_bps: int | None
+        share_bps = self.share_bps
 
-        share_bps: int | None | Unset
-        if isinstance(self.share_bps, Unset):
-            share_bps = UNSET
-        else:
-            share_bps = self.share_bps
+        created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,11 +54,10 @@ class Affiliation:
                 "id": id,
                 "credit_code": credit_code,
                 "relation": relation,
+                "share_bps": share_bps,
                 "created_at": created_at,
             }
         )
-        if share_bps is not UNSET:
-            field_dict["share_bps"] = share_bps
 
         return field_dict
 
@@ -75,23 +70,21 @@ class Affiliation:
 
         relation = RelationEnum(d.pop("relation"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        def _parse_share_bps(data: object) -> int | None | Unset:
+        def _parse_share_bps(data: object) -> int | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return cast(int | None, data)
 
-        share_bps = _parse_share_bps(d.pop("share_bps", UNSET))
+        share_bps = _parse_share_bps(d.pop("share_bps"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         affiliation = cls(
             id=id,
             credit_code=credit_code,
             relation=relation,
-            created_at=created_at,
             share_bps=share_bps,
+            created_at=created_at,
         )
 
         affiliation.additional_properties = d

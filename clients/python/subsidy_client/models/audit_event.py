@@ -26,9 +26,9 @@ class AuditEvent:
         action (str):
         object_type (str):
         object_id (str):
-        changes (AuditEventChanges):
+        ip (None | str):
         actor (None | str | Unset):
-        ip (None | str | Unset):
+        changes (AuditEventChanges | Unset):
     """
 
     id: UUID
@@ -36,9 +36,9 @@ class AuditEvent:
     action: str
     object_type: str
     object_id: str
-    changes: AuditEventChanges
+    ip: None | str
     actor: None | str | Unset = UNSET
-    ip: None | str | Unset = UNSET
+    changes: AuditEventChanges | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,7 +52,8 @@ class AuditEvent:
 
         object_id = self.object_id
 
-        changes = self.changes.to_dict()
+        ip: None | str
+        ip = self.ip
 
         actor: None | str | Unset
         if isinstance(self.actor, Unset):
@@ -60,11 +61,9 @@ class AuditEvent:
         else:
             actor = self.actor
 
-        ip: None | str | Unset
-        if isinstance(self.ip, Unset):
-            ip = UNSET
-        else:
-            ip = self.ip
+        changes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.changes, Unset):
+            changes = self.changes.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,13 +74,13 @@ class AuditEvent:
                 "action": action,
                 "object_type": object_type,
                 "object_id": object_id,
-                "changes": changes,
+                "ip": ip,
             }
         )
         if actor is not UNSET:
             field_dict["actor"] = actor
-        if ip is not UNSET:
-            field_dict["ip"] = ip
+        if changes is not UNSET:
+            field_dict["changes"] = changes
 
         return field_dict
 
@@ -100,7 +99,12 @@ class AuditEvent:
 
         object_id = d.pop("object_id")
 
-        changes = AuditEventChanges.from_dict(d.pop("changes"))
+        def _parse_ip(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        ip = _parse_ip(d.pop("ip"))
 
         def _parse_actor(data: object) -> None | str | Unset:
             if data is None:
@@ -111,14 +115,12 @@ class AuditEvent:
 
         actor = _parse_actor(d.pop("actor", UNSET))
 
-        def _parse_ip(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ip = _parse_ip(d.pop("ip", UNSET))
+        _changes = d.pop("changes", UNSET)
+        changes: AuditEventChanges | Unset
+        if isinstance(_changes, Unset):
+            changes = UNSET
+        else:
+            changes = AuditEventChanges.from_dict(_changes)
 
         audit_event = cls(
             id=id,
@@ -126,9 +128,9 @@ class AuditEvent:
             action=action,
             object_type=object_type,
             object_id=object_id,
-            changes=changes,
-            actor=actor,
             ip=ip,
+            actor=actor,
+            changes=changes,
         )
 
         audit_event.additional_properties = d

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="BudgetPool")
 
 
@@ -15,18 +17,18 @@ class BudgetPool:
     Attributes:
         category (str):
         budget_fen (int):
-        committed_fen (int):
-        available_fen (int):
         rate_bps (int):
         firm_cap_fen (int):
+        committed_fen (int | Unset):
+        available_fen (int | Unset):
     """
 
     category: str
     budget_fen: int
-    committed_fen: int
-    available_fen: int
     rate_bps: int
     firm_cap_fen: int
+    committed_fen: int | Unset = UNSET
+    available_fen: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,13 +36,13 @@ class BudgetPool:
 
         budget_fen = self.budget_fen
 
-        committed_fen = self.committed_fen
-
-        available_fen = self.available_fen
-
         rate_bps = self.rate_bps
 
         firm_cap_fen = self.firm_cap_fen
+
+        committed_fen = self.committed_fen
+
+        available_fen = self.available_fen
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,12 +50,14 @@ class BudgetPool:
             {
                 "category": category,
                 "budget_fen": budget_fen,
-                "committed_fen": committed_fen,
-                "available_fen": available_fen,
                 "rate_bps": rate_bps,
                 "firm_cap_fen": firm_cap_fen,
             }
         )
+        if committed_fen is not UNSET:
+            field_dict["committed_fen"] = committed_fen
+        if available_fen is not UNSET:
+            field_dict["available_fen"] = available_fen
 
         return field_dict
 
@@ -64,21 +68,21 @@ class BudgetPool:
 
         budget_fen = d.pop("budget_fen")
 
-        committed_fen = d.pop("committed_fen")
-
-        available_fen = d.pop("available_fen")
-
         rate_bps = d.pop("rate_bps")
 
         firm_cap_fen = d.pop("firm_cap_fen")
 
+        committed_fen = d.pop("committed_fen", UNSET)
+
+        available_fen = d.pop("available_fen", UNSET)
+
         budget_pool = cls(
             category=category,
             budget_fen=budget_fen,
-            committed_fen=committed_fen,
-            available_fen=available_fen,
             rate_bps=rate_bps,
             firm_cap_fen=firm_cap_fen,
+            committed_fen=committed_fen,
+            available_fen=available_fen,
         )
 
         budget_pool.additional_properties = d

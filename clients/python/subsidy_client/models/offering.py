@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 from ..models.category_enum import CategoryEnum
 from ..models.offering_status_enum import OfferingStatusEnum
 from ..models.unit_enum import UnitEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Offering")
 
@@ -28,15 +27,15 @@ class Offering:
             * `model` - Model
             * `data` - Data
         name (str):
+        description (str):
         unit (UnitEnum): * `gpu_hour` - Gpu Hour
             * `million_tokens` - Million Tokens
             * `dataset` - Dataset
         unit_price_fen (int):
+        status (OfferingStatusEnum): * `active` - Active
+            * `archived` - Archived
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | Unset):
-        status (OfferingStatusEnum | Unset): * `active` - Active
-            * `archived` - Archived
     """
 
     id: UUID
@@ -45,12 +44,12 @@ class Offering:
     provider_name: str
     category: CategoryEnum
     name: str
+    description: str
     unit: UnitEnum
     unit_price_fen: int
+    status: OfferingStatusEnum
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    description: str | Unset = UNSET
-    status: OfferingStatusEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,19 +65,17 @@ class Offering:
 
         name = self.name
 
+        description = self.description
+
         unit = self.unit.value
 
         unit_price_fen = self.unit_price_fen
 
+        status = self.status.value
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
-
-        description = self.description
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,16 +87,14 @@ class Offering:
                 "provider_name": provider_name,
                 "category": category,
                 "name": name,
+                "description": description,
                 "unit": unit,
                 "unit_price_fen": unit_price_fen,
+                "status": status,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if status is not UNSET:
-            field_dict["status"] = status
 
         return field_dict
 
@@ -118,22 +113,17 @@ class Offering:
 
         name = d.pop("name")
 
+        description = d.pop("description")
+
         unit = UnitEnum(d.pop("unit"))
 
         unit_price_fen = d.pop("unit_price_fen")
 
+        status = OfferingStatusEnum(d.pop("status"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        description = d.pop("description", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: OfferingStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = OfferingStatusEnum(_status)
 
         offering = cls(
             id=id,
@@ -142,12 +132,12 @@ class Offering:
             provider_name=provider_name,
             category=category,
             name=name,
+            description=description,
             unit=unit,
             unit_price_fen=unit_price_fen,
+            status=status,
             created_at=created_at,
             updated_at=updated_at,
-            description=description,
-            status=status,
         )
 
         offering.additional_properties = d

@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 from ..models.category_enum import CategoryEnum
 from ..models.order_status_enum import OrderStatusEnum
 from ..models.unit_enum import UnitEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Order")
 
@@ -39,10 +38,9 @@ class Order:
             gross_fen (int):
             subsidy_fen (int):
             firm_pays_fen (int):
+            captured_subsidy_fen (int | None):
             delivered_quantity (str):
-            created_at (datetime.datetime):
-            captured_subsidy_fen (int | None | Unset):
-            status (OrderStatusEnum | Unset): * `pending_provider` - Pending Provider
+            status (OrderStatusEnum): * `pending_provider` - Pending Provider
                 * `accepted` - Accepted
                 * `rejected` - Rejected
                 * `cancelled` - Cancelled
@@ -51,10 +49,11 @@ class Order:
                 * `disputed` - Disputed
                 * `completed` - Completed
                 * `voided` - Voided
-            reason (str | Unset):
-            accepted_at (datetime.datetime | None | Unset):
-            completed_at (datetime.datetime | None | Unset):
-            resolved_at (datetime.datetime | None | Unset):
+            reason (str):
+            created_at (datetime.datetime):
+            accepted_at (datetime.datetime | None):
+            completed_at (datetime.datetime | None):
+            resolved_at (datetime.datetime | None):
     """
 
     id: UUID
@@ -70,14 +69,14 @@ class Order:
     gross_fen: int
     subsidy_fen: int
     firm_pays_fen: int
+    captured_subsidy_fen: int | None
     delivered_quantity: str
+    status: OrderStatusEnum
+    reason: str
     created_at: datetime.datetime
-    captured_subsidy_fen: int | None | Unset = UNSET
-    status: OrderStatusEnum | Unset = UNSET
-    reason: str | Unset = UNSET
-    accepted_at: datetime.datetime | None | Unset = UNSET
-    completed_at: datetime.datetime | None | Unset = UNSET
-    resolved_at: datetime.datetime | None | Unset = UNSET
+    accepted_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    resolved_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,42 +110,31 @@ class Order:
 
         firm_pays_fen = self.firm_pays_fen
 
+        captured_subsidy_fen: int | None
+        captured_subsidy_fen = self.captured_subsidy_fen
+
         delivered_quantity = self.delivered_quantity
 
-        created_at = self.created_at.isoformat()
-
-        captured_subsidy_fen: int | None | Unset
-        if isinstance(self.captured_subsidy_fen, Unset):
-            captured_subsidy_fen = UNSET
-        else:
-            captured_subsidy_fen = self.captured_subsidy_fen
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         reason = self.reason
 
-        accepted_at: None | str | Unset
-        if isinstance(self.accepted_at, Unset):
-            accepted_at = UNSET
-        elif isinstance(self.accepted_at, datetime.datetime):
+        created_at = self.created_at.isoformat()
+
+        accepted_at: None | str
+        if isinstance(self.accepted_at, datetime.datetime):
             accepted_at = self.accepted_at.isoformat()
         else:
             accepted_at = self.accepted_at
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
+        completed_at: None | str
+        if isinstance(self.completed_at, datetime.datetime):
             completed_at = self.completed_at.isoformat()
         else:
             completed_at = self.completed_at
 
-        resolved_at: None | str | Unset
-        if isinstance(self.resolved_at, Unset):
-            resolved_at = UNSET
-        elif isinstance(self.resolved_at, datetime.datetime):
+        resolved_at: None | str
+        if isinstance(self.resolved_at, datetime.datetime):
             resolved_at = self.resolved_at.isoformat()
         else:
             resolved_at = self.resolved_at
@@ -168,22 +156,16 @@ class Order:
                 "gross_fen": gross_fen,
                 "subsidy_fen": subsidy_fen,
                 "firm_pays_fen": firm_pays_fen,
+                "captured_subsidy_fen": captured_subsidy_fen,
                 "delivered_quantity": delivered_quantity,
+                "status": status,
+                "reason": reason,
                 "created_at": created_at,
+                "accepted_at": accepted_at,
+                "completed_at": completed_at,
+                "resolved_at": resolved_at,
             }
         )
-        if captured_subsidy_fen is not UNSET:
-            field_dict["captured_subsidy_fen"] = captured_subsidy_fen
-        if status is not UNSET:
-            field_dict["status"] = status
-        if reason is not UNSET:
-            field_dict["reason"] = reason
-        if accepted_at is not UNSET:
-            field_dict["accepted_at"] = accepted_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if resolved_at is not UNSET:
-            field_dict["resolved_at"] = resolved_at
 
         return field_dict
 
@@ -229,32 +211,23 @@ class Order:
 
         firm_pays_fen = d.pop("firm_pays_fen")
 
+        def _parse_captured_subsidy_fen(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        captured_subsidy_fen = _parse_captured_subsidy_fen(d.pop("captured_subsidy_fen"))
+
         delivered_quantity = d.pop("delivered_quantity")
+
+        status = OrderStatusEnum(d.pop("status"))
+
+        reason = d.pop("reason")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        def _parse_captured_subsidy_fen(data: object) -> int | None | Unset:
+        def _parse_accepted_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        captured_subsidy_fen = _parse_captured_subsidy_fen(d.pop("captured_subsidy_fen", UNSET))
-
-        _status = d.pop("status", UNSET)
-        status: OrderStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = OrderStatusEnum(_status)
-
-        reason = d.pop("reason", UNSET)
-
-        def _parse_accepted_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -264,14 +237,12 @@ class Order:
                 return accepted_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        accepted_at = _parse_accepted_at(d.pop("accepted_at", UNSET))
+        accepted_at = _parse_accepted_at(d.pop("accepted_at"))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_completed_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -281,14 +252,12 @@ class Order:
                 return completed_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
+        completed_at = _parse_completed_at(d.pop("completed_at"))
 
-        def _parse_resolved_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_resolved_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -298,9 +267,9 @@ class Order:
                 return resolved_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        resolved_at = _parse_resolved_at(d.pop("resolved_at", UNSET))
+        resolved_at = _parse_resolved_at(d.pop("resolved_at"))
 
         order = cls(
             id=id,
@@ -316,11 +285,11 @@ class Order:
             gross_fen=gross_fen,
             subsidy_fen=subsidy_fen,
             firm_pays_fen=firm_pays_fen,
-            delivered_quantity=delivered_quantity,
-            created_at=created_at,
             captured_subsidy_fen=captured_subsidy_fen,
+            delivered_quantity=delivered_quantity,
             status=status,
             reason=reason,
+            created_at=created_at,
             accepted_at=accepted_at,
             completed_at=completed_at,
             resolved_at=resolved_at,

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.payout_status_enum import PayoutStatusEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Payout")
 
@@ -22,26 +21,26 @@ class Payout:
         provider (UUID):
         amount_fen (int):
         reference (str):
-        status (PayoutStatusEnum | Unset): * `pending` - Pending
+        status (PayoutStatusEnum): * `pending` - Pending
             * `sent` - Sent
             * `paid` - Paid
             * `returned` - Returned
             * `held` - Held
-        held_reason (str | Unset):
-        sent_at (datetime.datetime | None | Unset):
-        paid_at (datetime.datetime | None | Unset):
-        returned_at (datetime.datetime | None | Unset):
+        held_reason (str):
+        sent_at (datetime.datetime | None):
+        paid_at (datetime.datetime | None):
+        returned_at (datetime.datetime | None):
     """
 
     id: UUID
     provider: UUID
     amount_fen: int
     reference: str
-    status: PayoutStatusEnum | Unset = UNSET
-    held_reason: str | Unset = UNSET
-    sent_at: datetime.datetime | None | Unset = UNSET
-    paid_at: datetime.datetime | None | Unset = UNSET
-    returned_at: datetime.datetime | None | Unset = UNSET
+    status: PayoutStatusEnum
+    held_reason: str
+    sent_at: datetime.datetime | None
+    paid_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,32 +52,24 @@ class Payout:
 
         reference = self.reference
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         held_reason = self.held_reason
 
-        sent_at: None | str | Unset
-        if isinstance(self.sent_at, Unset):
-            sent_at = UNSET
-        elif isinstance(self.sent_at, datetime.datetime):
+        sent_at: None | str
+        if isinstance(self.sent_at, datetime.datetime):
             sent_at = self.sent_at.isoformat()
         else:
             sent_at = self.sent_at
 
-        paid_at: None | str | Unset
-        if isinstance(self.paid_at, Unset):
-            paid_at = UNSET
-        elif isinstance(self.paid_at, datetime.datetime):
+        paid_at: None | str
+        if isinstance(self.paid_at, datetime.datetime):
             paid_at = self.paid_at.isoformat()
         else:
             paid_at = self.paid_at
 
-        returned_at: None | str | Unset
-        if isinstance(self.returned_at, Unset):
-            returned_at = UNSET
-        elif isinstance(self.returned_at, datetime.datetime):
+        returned_at: None | str
+        if isinstance(self.returned_at, datetime.datetime):
             returned_at = self.returned_at.isoformat()
         else:
             returned_at = self.returned_at
@@ -91,18 +82,13 @@ class Payout:
                 "provider": provider,
                 "amount_fen": amount_fen,
                 "reference": reference,
+                "status": status,
+                "held_reason": held_reason,
+                "sent_at": sent_at,
+                "paid_at": paid_at,
+                "returned_at": returned_at,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if held_reason is not UNSET:
-            field_dict["held_reason"] = held_reason
-        if sent_at is not UNSET:
-            field_dict["sent_at"] = sent_at
-        if paid_at is not UNSET:
-            field_dict["paid_at"] = paid_at
-        if returned_at is not UNSET:
-            field_dict["returned_at"] = returned_at
 
         return field_dict
 
@@ -117,19 +103,12 @@ class Payout:
 
         reference = d.pop("reference")
 
-        _status = d.pop("status", UNSET)
-        status: PayoutStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = PayoutStatusEnum(_status)
+        status = PayoutStatusEnum(d.pop("status"))
 
-        held_reason = d.pop("held_reason", UNSET)
+        held_reason = d.pop("held_reason")
 
-        def _parse_sent_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_sent_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -139,14 +118,12 @@ class Payout:
                 return sent_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        sent_at = _parse_sent_at(d.pop("sent_at", UNSET))
+        sent_at = _parse_sent_at(d.pop("sent_at"))
 
-        def _parse_paid_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_paid_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -156,14 +133,12 @@ class Payout:
                 return paid_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        paid_at = _parse_paid_at(d.pop("paid_at", UNSET))
+        paid_at = _parse_paid_at(d.pop("paid_at"))
 
-        def _parse_returned_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_returned_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -173,9 +148,9 @@ class Payout:
                 return returned_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        returned_at = _parse_returned_at(d.pop("returned_at", UNSET))
+        returned_at = _parse_returned_at(d.pop("returned_at"))
 
         payout = cls(
             id=id,

@@ -24,36 +24,36 @@ class PayoutBatch:
     Attributes:
         id (UUID):
         programme (str):
-        cutoff_at (datetime.datetime):
-        created_at (datetime.datetime):
-        payouts (list[Payout]):
-        status (PayoutBatchStatusEnum | Unset): * `preparing` - Preparing
+        status (PayoutBatchStatusEnum): * `preparing` - Preparing
             * `draft` - Draft
             * `submitted` - Submitted
             * `approved` - Approved
             * `closed` - Closed
-        total_fen (int | Unset):
-        prepared_by (None | Unset | UUID):
-        submitted_by (None | Unset | UUID):
-        approved_by (None | Unset | UUID):
-        prepared_at (datetime.datetime | None | Unset):
-        submitted_at (datetime.datetime | None | Unset):
-        approved_at (datetime.datetime | None | Unset):
+        cutoff_at (datetime.datetime):
+        total_fen (int):
+        prepared_by (None | UUID):
+        submitted_by (None | UUID):
+        approved_by (None | UUID):
+        prepared_at (datetime.datetime | None):
+        submitted_at (datetime.datetime | None):
+        approved_at (datetime.datetime | None):
+        created_at (datetime.datetime):
+        payouts (list[Payout] | Unset):
     """
 
     id: UUID
     programme: str
+    status: PayoutBatchStatusEnum
     cutoff_at: datetime.datetime
+    total_fen: int
+    prepared_by: None | UUID
+    submitted_by: None | UUID
+    approved_by: None | UUID
+    prepared_at: datetime.datetime | None
+    submitted_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
     created_at: datetime.datetime
-    payouts: list[Payout]
-    status: PayoutBatchStatusEnum | Unset = UNSET
-    total_fen: int | Unset = UNSET
-    prepared_by: None | Unset | UUID = UNSET
-    submitted_by: None | Unset | UUID = UNSET
-    approved_by: None | Unset | UUID = UNSET
-    prepared_at: datetime.datetime | None | Unset = UNSET
-    submitted_at: datetime.datetime | None | Unset = UNSET
-    approved_at: datetime.datetime | None | Unset = UNSET
+    payouts: list[Payout] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,68 +61,56 @@ class PayoutBatch:
 
         programme = self.programme
 
+        status = self.status.value
+
         cutoff_at = self.cutoff_at.isoformat()
-
-        created_at = self.created_at.isoformat()
-
-        payouts = []
-        for payouts_item_data in self.payouts:
-            payouts_item = payouts_item_data.to_dict()
-            payouts.append(payouts_item)
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
 
         total_fen = self.total_fen
 
-        prepared_by: None | str | Unset
-        if isinstance(self.prepared_by, Unset):
-            prepared_by = UNSET
-        elif isinstance(self.prepared_by, UUID):
+        prepared_by: None | str
+        if isinstance(self.prepared_by, UUID):
             prepared_by = str(self.prepared_by)
         else:
             prepared_by = self.prepared_by
 
-        submitted_by: None | str | Unset
-        if isinstance(self.submitted_by, Unset):
-            submitted_by = UNSET
-        elif isinstance(self.submitted_by, UUID):
+        submitted_by: None | str
+        if isinstance(self.submitted_by, UUID):
             submitted_by = str(self.submitted_by)
         else:
             submitted_by = self.submitted_by
 
-        approved_by: None | str | Unset
-        if isinstance(self.approved_by, Unset):
-            approved_by = UNSET
-        elif isinstance(self.approved_by, UUID):
+        approved_by: None | str
+        if isinstance(self.approved_by, UUID):
             approved_by = str(self.approved_by)
         else:
             approved_by = self.approved_by
 
-        prepared_at: None | str | Unset
-        if isinstance(self.prepared_at, Unset):
-            prepared_at = UNSET
-        elif isinstance(self.prepared_at, datetime.datetime):
+        prepared_at: None | str
+        if isinstance(self.prepared_at, datetime.datetime):
             prepared_at = self.prepared_at.isoformat()
         else:
             prepared_at = self.prepared_at
 
-        submitted_at: None | str | Unset
-        if isinstance(self.submitted_at, Unset):
-            submitted_at = UNSET
-        elif isinstance(self.submitted_at, datetime.datetime):
+        submitted_at: None | str
+        if isinstance(self.submitted_at, datetime.datetime):
             submitted_at = self.submitted_at.isoformat()
         else:
             submitted_at = self.submitted_at
 
-        approved_at: None | str | Unset
-        if isinstance(self.approved_at, Unset):
-            approved_at = UNSET
-        elif isinstance(self.approved_at, datetime.datetime):
+        approved_at: None | str
+        if isinstance(self.approved_at, datetime.datetime):
             approved_at = self.approved_at.isoformat()
         else:
             approved_at = self.approved_at
+
+        created_at = self.created_at.isoformat()
+
+        payouts: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.payouts, Unset):
+            payouts = []
+            for payouts_item_data in self.payouts:
+                payouts_item = payouts_item_data.to_dict()
+                payouts.append(payouts_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -130,27 +118,20 @@ class PayoutBatch:
             {
                 "id": id,
                 "programme": programme,
+                "status": status,
                 "cutoff_at": cutoff_at,
+                "total_fen": total_fen,
+                "prepared_by": prepared_by,
+                "submitted_by": submitted_by,
+                "approved_by": approved_by,
+                "prepared_at": prepared_at,
+                "submitted_at": submitted_at,
+                "approved_at": approved_at,
                 "created_at": created_at,
-                "payouts": payouts,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if total_fen is not UNSET:
-            field_dict["total_fen"] = total_fen
-        if prepared_by is not UNSET:
-            field_dict["prepared_by"] = prepared_by
-        if submitted_by is not UNSET:
-            field_dict["submitted_by"] = submitted_by
-        if approved_by is not UNSET:
-            field_dict["approved_by"] = approved_by
-        if prepared_at is not UNSET:
-            field_dict["prepared_at"] = prepared_at
-        if submitted_at is not UNSET:
-            field_dict["submitted_at"] = submitted_at
-        if approved_at is not UNSET:
-            field_dict["approved_at"] = approved_at
+        if payouts is not UNSET:
+            field_dict["payouts"] = payouts
 
         return field_dict
 
@@ -163,30 +144,14 @@ class PayoutBatch:
 
         programme = d.pop("programme")
 
+        status = PayoutBatchStatusEnum(d.pop("status"))
+
         cutoff_at = datetime.datetime.fromisoformat(d.pop("cutoff_at"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        total_fen = d.pop("total_fen")
 
-        payouts = []
-        _payouts = d.pop("payouts")
-        for payouts_item_data in _payouts:
-            payouts_item = Payout.from_dict(payouts_item_data)
-
-            payouts.append(payouts_item)
-
-        _status = d.pop("status", UNSET)
-        status: PayoutBatchStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = PayoutBatchStatusEnum(_status)
-
-        total_fen = d.pop("total_fen", UNSET)
-
-        def _parse_prepared_by(data: object) -> None | Unset | UUID:
+        def _parse_prepared_by(data: object) -> None | UUID:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -196,14 +161,12 @@ class PayoutBatch:
                 return prepared_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        prepared_by = _parse_prepared_by(d.pop("prepared_by", UNSET))
+        prepared_by = _parse_prepared_by(d.pop("prepared_by"))
 
-        def _parse_submitted_by(data: object) -> None | Unset | UUID:
+        def _parse_submitted_by(data: object) -> None | UUID:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -213,14 +176,12 @@ class PayoutBatch:
                 return submitted_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        submitted_by = _parse_submitted_by(d.pop("submitted_by", UNSET))
+        submitted_by = _parse_submitted_by(d.pop("submitted_by"))
 
-        def _parse_approved_by(data: object) -> None | Unset | UUID:
+        def _parse_approved_by(data: object) -> None | UUID:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -230,14 +191,12 @@ class PayoutBatch:
                 return approved_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        approved_by = _parse_approved_by(d.pop("approved_by", UNSET))
+        approved_by = _parse_approved_by(d.pop("approved_by"))
 
-        def _parse_prepared_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_prepared_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -247,14 +206,12 @@ class PayoutBatch:
                 return prepared_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        prepared_at = _parse_prepared_at(d.pop("prepared_at", UNSET))
+        prepared_at = _parse_prepared_at(d.pop("prepared_at"))
 
-        def _parse_submitted_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_submitted_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -264,14 +221,12 @@ class PayoutBatch:
                 return submitted_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        submitted_at = _parse_submitted_at(d.pop("submitted_at", UNSET))
+        submitted_at = _parse_submitted_at(d.pop("submitted_at"))
 
-        def _parse_approved_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_approved_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -281,17 +236,26 @@ class PayoutBatch:
                 return approved_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        approved_at = _parse_approved_at(d.pop("approved_at", UNSET))
+        approved_at = _parse_approved_at(d.pop("approved_at"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        _payouts = d.pop("payouts", UNSET)
+        payouts: list[Payout] | Unset = UNSET
+        if _payouts is not UNSET:
+            payouts = []
+            for payouts_item_data in _payouts:
+                payouts_item = Payout.from_dict(payouts_item_data)
+
+                payouts.append(payouts_item)
 
         payout_batch = cls(
             id=id,
             programme=programme,
-            cutoff_at=cutoff_at,
-            created_at=created_at,
-            payouts=payouts,
             status=status,
+            cutoff_at=cutoff_at,
             total_fen=total_fen,
             prepared_by=prepared_by,
             submitted_by=submitted_by,
@@ -299,6 +263,8 @@ class PayoutBatch:
             prepared_at=prepared_at,
             submitted_at=submitted_at,
             approved_at=approved_at,
+            created_at=created_at,
+            payouts=payouts,
         )
 
         payout_batch.additional_properties = d

@@ -24,27 +24,27 @@ class Programme:
         id (UUID):
         code (str):
         name (str):
+        currency (str):
         starts_on (datetime.date):
         ends_on (datetime.date):
-        pools (list[BudgetPool]):
-        currency (str | Unset):
-        time_zone (str | Unset):
-        auto_grant (bool | Unset):
-        dispute_window_days (int | Unset):
-        voucher_validity_months (int | Unset):
+        time_zone (str):
+        auto_grant (bool):
+        dispute_window_days (int):
+        voucher_validity_months (int):
+        pools (list[BudgetPool] | Unset):
     """
 
     id: UUID
     code: str
     name: str
+    currency: str
     starts_on: datetime.date
     ends_on: datetime.date
-    pools: list[BudgetPool]
-    currency: str | Unset = UNSET
-    time_zone: str | Unset = UNSET
-    auto_grant: bool | Unset = UNSET
-    dispute_window_days: int | Unset = UNSET
-    voucher_validity_months: int | Unset = UNSET
+    time_zone: str
+    auto_grant: bool
+    dispute_window_days: int
+    voucher_validity_months: int
+    pools: list[BudgetPool] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,16 +54,11 @@ class Programme:
 
         name = self.name
 
+        currency = self.currency
+
         starts_on = self.starts_on.isoformat()
 
         ends_on = self.ends_on.isoformat()
-
-        pools = []
-        for pools_item_data in self.pools:
-            pools_item = pools_item_data.to_dict()
-            pools.append(pools_item)
-
-        currency = self.currency
 
         time_zone = self.time_zone
 
@@ -73,6 +68,13 @@ class Programme:
 
         voucher_validity_months = self.voucher_validity_months
 
+        pools: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.pools, Unset):
+            pools = []
+            for pools_item_data in self.pools:
+                pools_item = pools_item_data.to_dict()
+                pools.append(pools_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -80,21 +82,17 @@ class Programme:
                 "id": id,
                 "code": code,
                 "name": name,
+                "currency": currency,
                 "starts_on": starts_on,
                 "ends_on": ends_on,
-                "pools": pools,
+                "time_zone": time_zone,
+                "auto_grant": auto_grant,
+                "dispute_window_days": dispute_window_days,
+                "voucher_validity_months": voucher_validity_months,
             }
         )
-        if currency is not UNSET:
-            field_dict["currency"] = currency
-        if time_zone is not UNSET:
-            field_dict["time_zone"] = time_zone
-        if auto_grant is not UNSET:
-            field_dict["auto_grant"] = auto_grant
-        if dispute_window_days is not UNSET:
-            field_dict["dispute_window_days"] = dispute_window_days
-        if voucher_validity_months is not UNSET:
-            field_dict["voucher_validity_months"] = voucher_validity_months
+        if pools is not UNSET:
+            field_dict["pools"] = pools
 
         return field_dict
 
@@ -109,39 +107,41 @@ class Programme:
 
         name = d.pop("name")
 
+        currency = d.pop("currency")
+
         starts_on = datetime.date.fromisoformat(d.pop("starts_on"))
 
         ends_on = datetime.date.fromisoformat(d.pop("ends_on"))
 
-        pools = []
-        _pools = d.pop("pools")
-        for pools_item_data in _pools:
-            pools_item = BudgetPool.from_dict(pools_item_data)
+        time_zone = d.pop("time_zone")
 
-            pools.append(pools_item)
+        auto_grant = d.pop("auto_grant")
 
-        currency = d.pop("currency", UNSET)
+        dispute_window_days = d.pop("dispute_window_days")
 
-        time_zone = d.pop("time_zone", UNSET)
+        voucher_validity_months = d.pop("voucher_validity_months")
 
-        auto_grant = d.pop("auto_grant", UNSET)
+        _pools = d.pop("pools", UNSET)
+        pools: list[BudgetPool] | Unset = UNSET
+        if _pools is not UNSET:
+            pools = []
+            for pools_item_data in _pools:
+                pools_item = BudgetPool.from_dict(pools_item_data)
 
-        dispute_window_days = d.pop("dispute_window_days", UNSET)
-
-        voucher_validity_months = d.pop("voucher_validity_months", UNSET)
+                pools.append(pools_item)
 
         programme = cls(
             id=id,
             code=code,
             name=name,
+            currency=currency,
             starts_on=starts_on,
             ends_on=ends_on,
-            pools=pools,
-            currency=currency,
             time_zone=time_zone,
             auto_grant=auto_grant,
             dispute_window_days=dispute_window_days,
             voucher_validity_months=voucher_validity_months,
+            pools=pools,
         )
 
         programme.additional_properties = d

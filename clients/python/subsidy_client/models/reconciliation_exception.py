@@ -10,7 +10,6 @@ from attrs import field as _attrs_field
 
 from ..models.reconciliation_exception_kind_enum import ReconciliationExceptionKindEnum
 from ..models.reconciliation_exception_status_enum import ReconciliationExceptionStatusEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReconciliationException")
 
@@ -32,11 +31,11 @@ class ReconciliationException:
             * `already_settled` - Already Settled
             * `currency_mismatch` - Currency Mismatch
         message (str):
-        created_at (datetime.datetime):
-        status (ReconciliationExceptionStatusEnum | Unset): * `open` - Open
+        status (ReconciliationExceptionStatusEnum): * `open` - Open
             * `resolved` - Resolved
-        note (str | Unset):
-        resolved_at (datetime.datetime | None | Unset):
+        note (str):
+        created_at (datetime.datetime):
+        resolved_at (datetime.datetime | None):
     """
 
     id: UUID
@@ -46,10 +45,10 @@ class ReconciliationException:
     amount_fen: int
     kind: ReconciliationExceptionKindEnum
     message: str
+    status: ReconciliationExceptionStatusEnum
+    note: str
     created_at: datetime.datetime
-    status: ReconciliationExceptionStatusEnum | Unset = UNSET
-    note: str | Unset = UNSET
-    resolved_at: datetime.datetime | None | Unset = UNSET
+    resolved_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,18 +66,14 @@ class ReconciliationException:
 
         message = self.message
 
-        created_at = self.created_at.isoformat()
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         note = self.note
 
-        resolved_at: None | str | Unset
-        if isinstance(self.resolved_at, Unset):
-            resolved_at = UNSET
-        elif isinstance(self.resolved_at, datetime.datetime):
+        created_at = self.created_at.isoformat()
+
+        resolved_at: None | str
+        if isinstance(self.resolved_at, datetime.datetime):
             resolved_at = self.resolved_at.isoformat()
         else:
             resolved_at = self.resolved_at
@@ -94,15 +89,12 @@ class ReconciliationException:
                 "amount_fen": amount_fen,
                 "kind": kind,
                 "message": message,
+                "status": status,
+                "note": note,
                 "created_at": created_at,
+                "resolved_at": resolved_at,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if note is not UNSET:
-            field_dict["note"] = note
-        if resolved_at is not UNSET:
-            field_dict["resolved_at"] = resolved_at
 
         return field_dict
 
@@ -123,21 +115,14 @@ class ReconciliationException:
 
         message = d.pop("message")
 
+        status = ReconciliationExceptionStatusEnum(d.pop("status"))
+
+        note = d.pop("note")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        _status = d.pop("status", UNSET)
-        status: ReconciliationExceptionStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = ReconciliationExceptionStatusEnum(_status)
-
-        note = d.pop("note", UNSET)
-
-        def _parse_resolved_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_resolved_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -147,9 +132,9 @@ class ReconciliationException:
                 return resolved_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        resolved_at = _parse_resolved_at(d.pop("resolved_at", UNSET))
+        resolved_at = _parse_resolved_at(d.pop("resolved_at"))
 
         reconciliation_exception = cls(
             id=id,
@@ -159,9 +144,9 @@ class ReconciliationException:
             amount_fen=amount_fen,
             kind=kind,
             message=message,
-            created_at=created_at,
             status=status,
             note=note,
+            created_at=created_at,
             resolved_at=resolved_at,
         )
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.category_enum import CategoryEnum
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Voucher")
 
@@ -25,13 +26,13 @@ class Voucher:
             * `data` - Data
         firm (UUID):
         face_value_fen (int):
-        available_fen (int):
-        held_fen (int):
-        used_fen (int):
         rate_bps (int):
         valid_from (datetime.datetime):
         valid_until (datetime.datetime):
-        status (str):
+        available_fen (int | Unset):
+        held_fen (int | Unset):
+        used_fen (int | Unset):
+        status (str | Unset):
     """
 
     id: UUID
@@ -40,13 +41,13 @@ class Voucher:
     category: CategoryEnum
     firm: UUID
     face_value_fen: int
-    available_fen: int
-    held_fen: int
-    used_fen: int
     rate_bps: int
     valid_from: datetime.datetime
     valid_until: datetime.datetime
-    status: str
+    available_fen: int | Unset = UNSET
+    held_fen: int | Unset = UNSET
+    used_fen: int | Unset = UNSET
+    status: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,17 +63,17 @@ class Voucher:
 
         face_value_fen = self.face_value_fen
 
-        available_fen = self.available_fen
-
-        held_fen = self.held_fen
-
-        used_fen = self.used_fen
-
         rate_bps = self.rate_bps
 
         valid_from = self.valid_from.isoformat()
 
         valid_until = self.valid_until.isoformat()
+
+        available_fen = self.available_fen
+
+        held_fen = self.held_fen
+
+        used_fen = self.used_fen
 
         status = self.status
 
@@ -86,15 +87,19 @@ class Voucher:
                 "category": category,
                 "firm": firm,
                 "face_value_fen": face_value_fen,
-                "available_fen": available_fen,
-                "held_fen": held_fen,
-                "used_fen": used_fen,
                 "rate_bps": rate_bps,
                 "valid_from": valid_from,
                 "valid_until": valid_until,
-                "status": status,
             }
         )
+        if available_fen is not UNSET:
+            field_dict["available_fen"] = available_fen
+        if held_fen is not UNSET:
+            field_dict["held_fen"] = held_fen
+        if used_fen is not UNSET:
+            field_dict["used_fen"] = used_fen
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
@@ -113,19 +118,19 @@ class Voucher:
 
         face_value_fen = d.pop("face_value_fen")
 
-        available_fen = d.pop("available_fen")
-
-        held_fen = d.pop("held_fen")
-
-        used_fen = d.pop("used_fen")
-
         rate_bps = d.pop("rate_bps")
 
         valid_from = datetime.datetime.fromisoformat(d.pop("valid_from"))
 
         valid_until = datetime.datetime.fromisoformat(d.pop("valid_until"))
 
-        status = d.pop("status")
+        available_fen = d.pop("available_fen", UNSET)
+
+        held_fen = d.pop("held_fen", UNSET)
+
+        used_fen = d.pop("used_fen", UNSET)
+
+        status = d.pop("status", UNSET)
 
         voucher = cls(
             id=id,
@@ -134,12 +139,12 @@ class Voucher:
             category=category,
             firm=firm,
             face_value_fen=face_value_fen,
-            available_fen=available_fen,
-            held_fen=held_fen,
-            used_fen=used_fen,
             rate_bps=rate_bps,
             valid_from=valid_from,
             valid_until=valid_until,
+            available_fen=available_fen,
+            held_fen=held_fen,
+            used_fen=used_fen,
             status=status,
         )
 

@@ -30,15 +30,15 @@ class VoucherApplication:
             * `model` - Model
             * `data` - Data
         requested_fen (int):
+        approved_fen (int | None):
         justification (str):
-        voucher (None | Voucher):
-        created_at (datetime.datetime):
-        approved_fen (int | None | Unset):
-        status (DecisionStatusEnum | Unset): * `pending` - Pending
+        status (DecisionStatusEnum): * `pending` - Pending
             * `approved` - Approved
             * `rejected` - Rejected
-        reason (str | Unset):
-        decided_at (datetime.datetime | None | Unset):
+        reason (str):
+        created_at (datetime.datetime):
+        decided_at (datetime.datetime | None):
+        voucher (None | Unset | Voucher):
     """
 
     id: UUID
@@ -46,13 +46,13 @@ class VoucherApplication:
     firm: UUID
     category: CategoryEnum
     requested_fen: int
+    approved_fen: int | None
     justification: str
-    voucher: None | Voucher
+    status: DecisionStatusEnum
+    reason: str
     created_at: datetime.datetime
-    approved_fen: int | None | Unset = UNSET
-    status: DecisionStatusEnum | Unset = UNSET
-    reason: str | Unset = UNSET
-    decided_at: datetime.datetime | None | Unset = UNSET
+    decided_at: datetime.datetime | None
+    voucher: None | Unset | Voucher = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,35 +68,30 @@ class VoucherApplication:
 
         requested_fen = self.requested_fen
 
+        approved_fen: int | None
+        approved_fen = self.approved_fen
+
         justification = self.justification
 
-        voucher: dict[str, Any] | None
-        if isinstance(self.voucher, Voucher):
-            voucher = self.voucher.to_dict()
-        else:
-            voucher = self.voucher
-
-        created_at = self.created_at.isoformat()
-
-        approved_fen: int | None | Unset
-        if isinstance(self.approved_fen, Unset):
-            approved_fen = UNSET
-        else:
-            approved_fen = self.approved_fen
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         reason = self.reason
 
-        decided_at: None | str | Unset
-        if isinstance(self.decided_at, Unset):
-            decided_at = UNSET
-        elif isinstance(self.decided_at, datetime.datetime):
+        created_at = self.created_at.isoformat()
+
+        decided_at: None | str
+        if isinstance(self.decided_at, datetime.datetime):
             decided_at = self.decided_at.isoformat()
         else:
             decided_at = self.decided_at
+
+        voucher: dict[str, Any] | None | Unset
+        if isinstance(self.voucher, Unset):
+            voucher = UNSET
+        elif isinstance(self.voucher, Voucher):
+            voucher = self.voucher.to_dict()
+        else:
+            voucher = self.voucher
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -107,19 +102,16 @@ class VoucherApplication:
                 "firm": firm,
                 "category": category,
                 "requested_fen": requested_fen,
+                "approved_fen": approved_fen,
                 "justification": justification,
-                "voucher": voucher,
+                "status": status,
+                "reason": reason,
                 "created_at": created_at,
+                "decided_at": decided_at,
             }
         )
-        if approved_fen is not UNSET:
-            field_dict["approved_fen"] = approved_fen
-        if status is not UNSET:
-            field_dict["status"] = status
-        if reason is not UNSET:
-            field_dict["reason"] = reason
-        if decided_at is not UNSET:
-            field_dict["decided_at"] = decided_at
+        if voucher is not UNSET:
+            field_dict["voucher"] = voucher
 
         return field_dict
 
@@ -138,47 +130,23 @@ class VoucherApplication:
 
         requested_fen = d.pop("requested_fen")
 
-        justification = d.pop("justification")
-
-        def _parse_voucher(data: object) -> None | Voucher:
+        def _parse_approved_fen(data: object) -> int | None:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                voucher_type_1 = Voucher.from_dict(data)
+            return cast(int | None, data)
 
-                return voucher_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Voucher, data)
+        approved_fen = _parse_approved_fen(d.pop("approved_fen"))
 
-        voucher = _parse_voucher(d.pop("voucher"))
+        justification = d.pop("justification")
+
+        status = DecisionStatusEnum(d.pop("status"))
+
+        reason = d.pop("reason")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        def _parse_approved_fen(data: object) -> int | None | Unset:
+        def _parse_decided_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        approved_fen = _parse_approved_fen(d.pop("approved_fen", UNSET))
-
-        _status = d.pop("status", UNSET)
-        status: DecisionStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = DecisionStatusEnum(_status)
-
-        reason = d.pop("reason", UNSET)
-
-        def _parse_decided_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -188,9 +156,26 @@ class VoucherApplication:
                 return decided_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        decided_at = _parse_decided_at(d.pop("decided_at", UNSET))
+        decided_at = _parse_decided_at(d.pop("decided_at"))
+
+        def _parse_voucher(data: object) -> None | Unset | Voucher:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                voucher_type_1 = Voucher.from_dict(data)
+
+                return voucher_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | Voucher, data)
+
+        voucher = _parse_voucher(d.pop("voucher", UNSET))
 
         voucher_application = cls(
             id=id,
@@ -198,13 +183,13 @@ class VoucherApplication:
             firm=firm,
             category=category,
             requested_fen=requested_fen,
-            justification=justification,
-            voucher=voucher,
-            created_at=created_at,
             approved_fen=approved_fen,
+            justification=justification,
             status=status,
             reason=reason,
+            created_at=created_at,
             decided_at=decided_at,
+            voucher=voucher,
         )
 
         voucher_application.additional_properties = d

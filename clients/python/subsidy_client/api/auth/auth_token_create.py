@@ -90,7 +90,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: AuthTokenRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[AuthToken | ErrorEnvelope]:
@@ -122,7 +122,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: AuthTokenRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> AuthToken | ErrorEnvelope | None:
@@ -149,7 +149,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: AuthTokenRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[AuthToken | ErrorEnvelope]:
@@ -179,7 +179,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: AuthTokenRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> AuthToken | ErrorEnvelope | None:
