@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # localhost's usual ports. See scripts/services.py.
 SERVICES := $(BIN)/python scripts/services.py exec
 
-.PHONY: run test lint install worker beat migrate demo format clean services-stop
+.PHONY: run test lint install worker beat migrate demo format clean services-stop client
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -40,10 +40,15 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Regenerate the typed Python client in clients/python/ from the OpenAPI schema.
+client: install
+	$(BIN)/python scripts/generate_client.py
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here, not from a CDN
     "django_celery_beat",
     "axes",
     "core",
@@ -150,6 +151,9 @@ elif env.str("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+    # With no Redis at all (a single process: `manage.py` commands, lint), the cache is this
+    # process's memory; axes warns that lockouts would not be shared, which is true and moot.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -159,7 +163,8 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Login lockout (django-axes; accounts/lockout.py) ---------------------------------------
 # Failures are counted in the cache (shared by every process when Redis is configured), per
-# e-mail and client address; a success resets the count.
+# e-mail and client address; a success resets the count. Not the database: a refused login's
+# transaction rolls back, and its count with it.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -170,6 +175,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # its admin shows the database handler's tables, unused here
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -211,11 +217,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON only; the statement upload (settlement.apis.BankStatementsApi) takes multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["core.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
@@ -251,6 +254,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The docs load their assets from this server (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "CategoryEnum": "core.money.Category.choices",
         "OrderStatusEnum": "core.schema_enums.ORDER_STATUS",
@@ -259,10 +268,15 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "core.schema_enums.DECISION_STATUS",
         "AccreditationStatusEnum": "core.schema_enums.ACCREDITATION_STATUS",
         "UnitEnum": "core.schema_enums.UNIT",
+        "OrganisationKindEnum": "core.schema_enums.ORGANISATION_KIND",
+        "MembershipRoleEnum": "core.schema_enums.MEMBERSHIP_ROLE",
+        "OrganisationRoleEnum": "core.schema_enums.ORGANISATION_ROLE",
+        "ReconciliationExceptionKindEnum": "core.schema_enums.RECONCILIATION_EXCEPTION_KIND",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.strip_trailing_slashes",
+        "core.schema.public_operations_take_no_credentials",
         "core.schema.add_error_responses",
     ],
 }

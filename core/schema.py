@@ -1,24 +1,98 @@
-"""OpenAPI schema tweaks for the house style's nested Input/Output serializers."""
+"""OpenAPI schema tweaks: component names, the token scheme, paths and the error envelope."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+# Serializers whose name does not say what they are once `Input`/`Output` is dropped, keyed by
+# `__qualname__` (which survives a move to another module). Every other serializer is named by
+# `component_base_name`'s rule. drf-spectacular then adds `Request` to request bodies and
+# `Patched` to PATCH bodies: `OrdersApi.InputSerializer` -> `Order` -> `OrderRequest`.
+COMPONENT_NAMES = {
+    "RegisterApi.InputSerializer": "Registration",
+    "RegisterApi.OutputSerializer": "Registration",
+    "TokenApi.InputSerializer": "AuthToken",
+    "TokenApi.OutputSerializer": "AuthToken",
+    "MembersApi.InputSerializer": "Member",
+    "AffiliationsApi.InputSerializer": "Affiliation",
+    "OfferingsApi.InputSerializer": "Offering",
+    "OfferingDetailApi.InputSerializer": "Offering",
+    "OrdersApi.InputSerializer": "Order",
+    "OrderDeliveriesApi.InputSerializer": "Delivery",
+    "AccreditationRequestsApi.InputSerializer": "AccreditationApplication",
+    "PayoutBatchesApi.InputSerializer": "PayoutBatch",
+    "BankStatementsApi.InputSerializer": "BankStatement",
+    "ReconciliationExceptionResolveApi.InputSerializer": "ReconciliationExceptionResolution",
+    "ClawbacksApi.InputSerializer": "Clawback",
+    "VoucherApplicationsApi.InputSerializer": "VoucherApplication",
+    "VoucherApplicationApproveApi.InputSerializer": "VoucherApplicationApproval",
+    "DisputeResolveInput": "DisputeResolution",
+    "BatchOutput": "PayoutBatch",
+    "StatementOutput": "BankStatement",
+    "ExceptionOutput": "ReconciliationException",
+    "PoolOutput": "BudgetPool",
+    "ReportPoolOutput": "ProgrammeReportPool",
+    "ReportProviderOutput": "ProgrammeReportProvider",
+    "ApplicationOutput": "VoucherApplication",
+}
+
+
+def component_base_name(serializer_class: type) -> str:
+    """`OrderOutput` -> `Order`, `ReasonInput` -> `Reason`, `MeApi.OutputSerializer` -> `Me`."""
+    qualname = serializer_class.__qualname__
+    if qualname in COMPONENT_NAMES:
+        return COMPONENT_NAMES[qualname]
+    name = serializer_class.__name__
+    if "." in qualname and name in ("InputSerializer", "OutputSerializer"):
+        return qualname.split(".")[-2].removesuffix("Api")
+    for suffix in ("Serializer", "Output", "Input"):
+        name = name.removesuffix(suffix)
+    return name
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_serializer_name(
-        self, serializer: Any, direction: str, bypass_extensions: bool = False
-    ) -> str:
-        name = super()._get_serializer_name(serializer, direction, bypass_extensions)
-        qualname = type(serializer).__qualname__
-        if "." in qualname and type(serializer).__name__ in ("InputSerializer", "OutputSerializer"):
-            # `RegisterApi.InputSerializer` -> `RegisterInput`, unique per view.
-            owner = qualname.split(".")[-2].removesuffix("Api")
-            suffix = "Input" if type(serializer).__name__ == "InputSerializer" else "Output"
-            name = name.replace(suffix, f"{owner}{suffix}", 1) if name.startswith(suffix) else name
-        return name
+    def get_serializer_name(self, serializer: Any, direction: Any) -> str:
+        return component_base_name(type(serializer))
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        """A response carries every field its serializer has (null where it says so), so its
+        properties are required (typed clients then need no "unset" checks), except a field
+        declared `required=False`: the house style's way of saying it may be absent (a bank
+        account number is left out for all but finance officers). Model fields with a default
+        are `required=False` only as input, which an output serializer never takes."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("properties"):
+            declared = getattr(serializer, "_declared_fields", {})
+            schema["required"] = [
+                name
+                for name in schema["properties"]
+                if name not in declared or declared[name].required is not False
+            ]
+        return schema
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """`Authorization: Token <token>`, the token `POST /api/v1/auth/token` answers with.
+
+    Registered on import: this module is the default schema class, so it is loaded before any
+    operation's security is worked out."""
+
+    target_class = "accounts.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "`Authorization: Token <token>`, with the token from `POST /api/v1/auth/token`."
+            ),
+        }
 
 
 def strip_trailing_slashes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -26,6 +100,17 @@ def strip_trailing_slashes(result: dict[str, Any], **kwargs: Any) -> dict[str, A
     result["paths"] = {
         (path.rstrip("/") if path != "/" else path): item for path, item in result["paths"].items()
     }
+    return result
+
+
+def public_operations_take_no_credentials(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular writes `security: [{}]` ("credentials optional") for the public
+    endpoints (register, token); they take none, `security: []`, so a generated client calls
+    them without a token (openapi-python-client wanted an `AuthenticatedClient` to log in)."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("security") == [{}]:
+                operation["security"] = []
     return result
 
 

@@ -303,19 +303,25 @@ def _action(service: Any, roles: Any, input_serializer: Any = None, **fixed: Any
     def act(self: _OrderActionApi, order_id: uuid.UUID, data: dict[str, Any]) -> Order:
         return service(actor=self.actor, order_id=order_id, **data, **fixed)  # type: ignore[no-any-return]
 
+    # Each action's own `post`, so each documents its own body: `extend_schema` on the shared
+    # `_OrderActionApi.post` gave every action the body of the last one defined.
+    def post(self: _OrderActionApi, request: Request, id: str) -> Response:
+        return _OrderActionApi.post(self, request, id)
+
+    post.is_idempotent = True  # type: ignore[attr-defined]  # through _OrderActionApi.post
+
     name = "".join(part.title() for part in service.__name__.split("_")) + "Api"
-    view = type(
+    return type(
         name,
         (_OrderActionApi,),
         {
             "act": act,
+            "post": extend_schema(request=input_serializer, responses={200: OrderOutput})(post),
             "permission_classes": [roles],
             "input_serializer": input_serializer,
             "__doc__": service.__doc__,
         },
     )
-    view.post = extend_schema(request=input_serializer, responses={200: OrderOutput})(view.post)  # type: ignore[attr-defined]
-    return view
 
 
 class DisputeResolveInput(serializers.Serializer[Any]):

@@ -1,0 +1,231 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.paginated_payout_batch_list import PaginatedPayoutBatchList
+from ...models.payout_batches_list_status import PayoutBatchesListStatus
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    programme: str | Unset = UNSET,
+    status: PayoutBatchesListStatus | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    params["programme"] = programme
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/payout-batches",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | PaginatedPayoutBatchList | None:
+    if response.status_code == 200:
+        response_200 = PaginatedPayoutBatchList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | PaginatedPayoutBatchList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    programme: str | Unset = UNSET,
+    status: PayoutBatchesListStatus | Unset = UNSET,
+) -> Response[ErrorEnvelope | PaginatedPayoutBatchList]:
+    """Finance officers open a batch (202): a Celery worker prepares it. Staff can read.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+        programme (str | Unset):
+        status (PayoutBatchesListStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | PaginatedPayoutBatchList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+        programme=programme,
+        status=status,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    programme: str | Unset = UNSET,
+    status: PayoutBatchesListStatus | Unset = UNSET,
+) -> ErrorEnvelope | PaginatedPayoutBatchList | None:
+    """Finance officers open a batch (202): a Celery worker prepares it. Staff can read.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+        programme (str | Unset):
+        status (PayoutBatchesListStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | PaginatedPayoutBatchList
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        page_size=page_size,
+        programme=programme,
+        status=status,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    programme: str | Unset = UNSET,
+    status: PayoutBatchesListStatus | Unset = UNSET,
+) -> Response[ErrorEnvelope | PaginatedPayoutBatchList]:
+    """Finance officers open a batch (202): a Celery worker prepares it. Staff can read.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+        programme (str | Unset):
+        status (PayoutBatchesListStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | PaginatedPayoutBatchList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+        programme=programme,
+        status=status,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    programme: str | Unset = UNSET,
+    status: PayoutBatchesListStatus | Unset = UNSET,
+) -> ErrorEnvelope | PaginatedPayoutBatchList | None:
+    """Finance officers open a batch (202): a Celery worker prepares it. Staff can read.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+        programme (str | Unset):
+        status (PayoutBatchesListStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | PaginatedPayoutBatchList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            page_size=page_size,
+            programme=programme,
+            status=status,
+        )
+    ).parsed

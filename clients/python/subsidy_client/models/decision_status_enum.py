@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DecisionStatusEnum(StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+    def __str__(self) -> str:
+        return str(self.value)

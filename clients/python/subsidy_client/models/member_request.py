@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.organisation_role_enum import OrganisationRoleEnum
+
+T = TypeVar("T", bound="MemberRequest")
+
+
+@_attrs_define
+class MemberRequest:
+    """
+    Attributes:
+        email (str):
+        password (str):
+        role (OrganisationRoleEnum): * `firm_admin` - firm_admin
+            * `firm_member` - firm_member
+            * `provider_admin` - provider_admin
+            * `provider_member` - provider_member
+    """
+
+    email: str
+    password: str
+    role: OrganisationRoleEnum
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        email = self.email
+
+        password = self.password
+
+        role = self.role.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "email": email,
+                "password": password,
+                "role": role,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        email = d.pop("email")
+
+        password = d.pop("password")
+
+        role = OrganisationRoleEnum(d.pop("role"))
+
+        member_request = cls(
+            email=email,
+            password=password,
+            role=role,
+        )
+
+        member_request.additional_properties = d
+        return member_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ProvidersListCategory(StrEnum):
+    COMPUTE = "compute"
+    DATA = "data"
+    MODEL = "model"
+
+    def __str__(self) -> str:
+        return str(self.value)

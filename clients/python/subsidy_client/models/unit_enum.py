@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class UnitEnum(StrEnum):
+    DATASET = "dataset"
+    GPU_HOUR = "gpu_hour"
+    MILLION_TOKENS = "million_tokens"
+
+    def __str__(self) -> str:
+        return str(self.value)
