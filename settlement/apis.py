@@ -18,6 +18,7 @@ from core.exceptions import NotFoundError, ValidationError
 from core.idempotency import idempotent
 from core.models import AuditEvent
 from core.pagination import CursorPagination
+from core.serializers import SingleLineField, TextField
 from settlement import reconciliation, services
 from settlement.models import Clawback, Payout, PayoutBatch, ReconciliationException
 from vouchers.apis import programme_or_400
@@ -92,7 +93,7 @@ class PayoutBatchesApi(BaseApi):
     queryset = PayoutBatch.objects.none()
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
 
     def get_permissions(self) -> list[Any]:
         return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]
@@ -251,7 +252,7 @@ class ReconciliationExceptionResolveApi(BaseApi):
     permission_classes = [IsFinanceOfficer]
 
     class InputSerializer(serializers.Serializer[Any]):
-        note = serializers.CharField(max_length=2000)
+        note = TextField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses={200: ExceptionOutput})
     @idempotent
@@ -288,7 +289,7 @@ class ClawbacksApi(BaseApi):
 
     class InputSerializer(serializers.Serializer[Any]):
         order = serializers.UUIDField()
-        reason = serializers.CharField(max_length=2000)
+        reason = TextField(max_length=2000)
 
     def get_permissions(self) -> list[Any]:
         return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]

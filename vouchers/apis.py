@@ -21,7 +21,7 @@ from core.csv import csv_response
 from core.exceptions import NotFoundError, ValidationError
 from core.idempotency import idempotent
 from core.money import MAX_FEN, Category
-from core.serializers import ReasonInput
+from core.serializers import ReasonInput, SingleLineField, TextField
 from vouchers import selectors, services
 from vouchers.models import BudgetPool, Programme, Voucher, VoucherApplication
 
@@ -237,10 +237,10 @@ class VoucherApplicationsApi(BaseApi):
     filterset_class = ApplicationFilter
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
         category = serializers.ChoiceField(choices=Category.choices)
         requested_fen = serializers.IntegerField(min_value=1, max_value=MAX_FEN)
-        justification = serializers.CharField(max_length=5000)
+        justification = TextField(max_length=5000)
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
