@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
@@ -41,9 +42,18 @@ class CursorPagination(pagination.CursorPagination):
         return cursor._replace(position=_position(cursor.position))
 
 
+# A position as the server writes it (`str()` of an aware datetime), in ASCII digits.
+_POSITION = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
 def _position(text: str) -> str:
     """The position as an aware UTC datetime's text; 400 `invalid_cursor` if it is not one."""
     try:
+        if not _POSITION.fullmatch(text):
+            raise ValueError(text)
         value = parse_datetime(text)
         if value is None or value.tzinfo is None:
             raise ValueError(text)

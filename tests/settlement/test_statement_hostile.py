@@ -43,7 +43,7 @@ def _line(payout: dict[str, Any], *, date: str = "2026-03-12", amount: str = "-1
         "-１２３.４５",  # full-width digits
         "-١٢٣.٤٥",  # Arabic-Indic digits
         "-1_23.45",
-        "\"-123,45\"",  # a decimal comma (quoted, so still six columns)
+        '"-123,45"',  # a decimal comma (quoted, so still six columns)
         "-123.450",
         "- 123.45",
         "-Infinity",
