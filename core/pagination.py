@@ -39,7 +39,8 @@ class CursorPagination(pagination.CursorPagination):
             raise _invalid_cursor() from None
         if cursor is None or cursor.position is None:
             return cursor
-        return cursor._replace(position=_position(cursor.position))
+        # The stubs type the position as an int; DRF keeps it as the text of the cursor.
+        return cursor._replace(position=_position(str(cursor.position)))  # type: ignore[arg-type]
 
 
 # A position as the server writes it (`str()` of an aware datetime), in ASCII digits.

@@ -279,13 +279,13 @@ def test_a_forged_cursor_is_a_400(cursor: str, role: str, path: str, world: Worl
 def test_a_cursor_the_server_issued_still_pages(world: World) -> None:
     """An extreme but well-formed UTC offset is the same instant in UTC, and still pages."""
     client = world.client("auditor")
-    first = client.get("/api/v1/audit-events", {"page_size": 1})
+    first = client.get("/api/v1/audit-events", {"page_size": "1"})
     assert first.status_code == 200
     second = client.get(first.json()["next"])
     assert second.status_code == 200, second.content
     assert second.json()["results"][0]["id"] != first.json()["results"][0]["id"]
     offset_cursor = _b64(b"p=2099-01-01+00%3A00%3A00-15%3A00")
-    third = client.get("/api/v1/audit-events", {"cursor": offset_cursor, "page_size": 1})
+    third = client.get("/api/v1/audit-events", {"cursor": offset_cursor, "page_size": "1"})
     assert third.status_code == 200
 
 
