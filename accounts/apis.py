@@ -17,6 +17,7 @@ from accounts.permissions import IsOrganisationAdmin, IsOrganisationMember
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES
 from core.apis import BaseApi
 from core.idempotency import idempotent
+from core.serializers import SingleLineField
 from core.throttling import WriteScopedRateThrottle
 
 
@@ -49,9 +50,9 @@ class RegisterApi(BaseApi):
 
     class InputSerializer(serializers.Serializer[Any]):
         kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
-        name = serializers.CharField(max_length=200)
-        credit_code = serializers.CharField(max_length=18, min_length=18)
-        legal_representative = serializers.CharField(max_length=100)
+        name = SingleLineField(max_length=200)
+        credit_code = SingleLineField(max_length=18, min_length=18)
+        legal_representative = SingleLineField(max_length=100)
         admin_email = serializers.EmailField(max_length=254)
         admin_password = serializers.CharField(max_length=128, write_only=True)
 
@@ -217,7 +218,7 @@ class AffiliationsApi(BaseApi):
     serializer_class = AffiliationOutput
 
     class InputSerializer(serializers.Serializer[Any]):
-        credit_code = serializers.CharField(max_length=18, min_length=18)
+        credit_code = SingleLineField(max_length=18, min_length=18)
         relation = serializers.ChoiceField(choices=Affiliation.Relation.choices)
         share_bps = serializers.IntegerField(
             min_value=0, max_value=10000, required=False, allow_null=True

@@ -167,12 +167,19 @@ def affiliation_declare(
                 "This affiliation is already declared.",
                 fields={"credit_code": ["Already declared."]},
             )
-        affiliation = Affiliation.objects.create(
-            organisation=organisation,
-            credit_code=credit_code,
-            relation=relation,
-            share_bps=share_bps,
-        )
+        try:
+            with transaction.atomic():
+                affiliation = Affiliation.objects.create(
+                    organisation=organisation,
+                    credit_code=credit_code,
+                    relation=relation,
+                    share_bps=share_bps,
+                )
+        except IntegrityError as exc:  # a concurrent request declared it after our check
+            raise ValidationError(
+                "This affiliation is already declared.",
+                fields={"credit_code": ["Already declared."]},
+            ) from exc
         audit_record(
             actor=actor,
             action="affiliation.declared",

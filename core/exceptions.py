@@ -9,7 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
@@ -74,6 +78,17 @@ class AccountLockedError(DomainError):
         self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
 
 
+class RequestTooLargeError(DomainError):
+    """The body is larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (413 request_too_large)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "request_too_large"
+
+    def __init__(self, limit: int | None = None) -> None:
+        limit_text = f" of {limit} bytes" if limit is not None else ""
+        super().__init__(f"The request body is larger than the limit{limit_text}.")
+
+
 class SubsidyRuleError(DomainError):
     """A subsidy rule refuses the action (API.md: 422 with one of the listed codes)."""
 
@@ -127,12 +142,45 @@ def _flatten(value: Any) -> Any:
     return str(value)
 
 
+def from_django(exc: Exception) -> Exception:
+    """The envelope's error for one of Django's own exceptions; any other is returned as is.
+
+    - `RequestDataTooBig` (a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, raised when the body is
+      first read): 413 `request_too_large`; any other `SuspiciousOperation` (too many fields,
+      a bad multipart boundary): 400 `validation_error`;
+    - a model's `ValidationError`: 400 `validation_error`, naming its fields;
+    - `IntegrityError`, a unique constraint lost to a concurrent request that passed the same
+      check: 409 `conflict` (services catch the races they expect and answer in their terms;
+      this is the backstop);
+    - `DataError`, a value the database refuses (a NUL in text, a number out of range):
+      400 `validation_error`.
+    """
+    if isinstance(exc, Http404):
+        return drf_exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return drf_exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLargeError(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if isinstance(exc, SuspiciousOperation):
+        return ValidationError("The request is malformed.")
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            fields: dict[str, Any] = {k: list(v) for k, v in exc.message_dict.items()}
+        else:
+            fields = {"non_field_errors": list(exc.messages)}
+        return ValidationError("The request is invalid; see fields.", fields=fields)
+    if isinstance(exc, IntegrityError):
+        log.warning("api.integrity_error", error=str(exc)[:500])
+        return ConflictError("The request conflicts with a concurrent change; try again.")
+    if isinstance(exc, DataError):
+        log.warning("api.data_error", error=str(exc)[:500])
+        return ValidationError("A value in the request is out of range or not allowed.")
+    return exc
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """Render every exception as the error envelope; unexpected ones as a 500 with a request id."""
-    if isinstance(exc, Http404):
-        exc = drf_exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = drf_exceptions.PermissionDenied()
+    exc = from_django(exc)
 
     if isinstance(exc, DomainError):
         return Response(

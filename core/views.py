@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 
 from core.context import current_request_id
-from core.exceptions import error_body, server_error_body
+from core.exceptions import RequestTooLargeError, error_body, server_error_body
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
@@ -19,6 +21,11 @@ def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespons
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Django answers its `SuspiciousOperation`s here, raised outside DRF (in a middleware, or
+    a non-API view reading `request.POST`): a body over the limit is a 413."""
+    if isinstance(exception, RequestDataTooBig):
+        too_large = RequestTooLargeError(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return JsonResponse(error_body(too_large.code, too_large.message), status=413)
     return JsonResponse(error_body("bad_request", "Bad request."), status=400)
 
 

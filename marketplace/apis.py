@@ -16,7 +16,13 @@ from core.apis import BaseApi
 from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import MAX_FEN, Category
-from core.serializers import FieldsBuiltOnce, ReasonInput
+from core.serializers import (
+    DecimalStringField,
+    FieldsBuiltOnce,
+    ReasonInput,
+    SingleLineField,
+    TextField,
+)
 from marketplace import selectors, services
 from marketplace.models import QUANTITY_MAX, Delivery, Offering, Order, Unit
 from programmes.selectors import programme_for_input
@@ -26,8 +32,8 @@ from providers.serializers import AccreditationOutput
 IsPartyOrStaff = role_required(*(FIRM_ROLES | PROVIDER_ROLES | STAFF_ROLES))
 
 
-def _quantity() -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _quantity() -> DecimalStringField:
+    return DecimalStringField(
         max_digits=20,
         decimal_places=6,
         min_value=Decimal("0.000001"),
@@ -80,12 +86,12 @@ class OfferingsApi(BaseApi):
     filterset_class = OfferingFilter
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
         category = serializers.ChoiceField(choices=Category.choices)
-        name = serializers.CharField(max_length=200)
+        name = SingleLineField(max_length=200)
         unit = serializers.ChoiceField(choices=Unit.choices)
         unit_price_fen = serializers.IntegerField(min_value=1, max_value=MAX_FEN)
-        description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+        description = TextField(max_length=5000, required=False, allow_blank=True)
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
@@ -131,8 +137,8 @@ class OfferingDetailApi(BaseApi):
     serializer_class = OfferingOutput
 
     class InputSerializer(serializers.Serializer[Any]):
-        name = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+        name = SingleLineField(max_length=200, required=False)
+        description = TextField(max_length=5000, required=False, allow_blank=True)
         unit_price_fen = serializers.IntegerField(min_value=1, max_value=MAX_FEN, required=False)
 
     def get_permissions(self) -> list[Any]:

@@ -162,9 +162,16 @@ class Order(BaseModel):
 
 
 class Delivery(BaseModel):
-    """What the provider reports it delivered, with the fapiao number for the firm's share."""
+    """What the provider reports it delivered, with the fapiao number for the firm's share.
+
+    A fapiao justifies one delivery (DESIGN.md 6): its number is unique per provider, across
+    all of the provider's orders. The provider is the order's, copied here for that
+    constraint."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="deliveries")
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     quantity = models.DecimalField(max_digits=20, decimal_places=6)
     invoice_number = models.CharField(max_length=64)
     reported_by = models.ForeignKey(
@@ -175,6 +182,9 @@ class Delivery(BaseModel):
         verbose_name_plural = "deliveries"
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="delivery_quantity_gt_0"),
+            models.UniqueConstraint(
+                fields=["provider", "invoice_number"], name="delivery_invoice_unique_per_provider"
+            ),
         ]
 
     def __str__(self) -> str:

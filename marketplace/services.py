@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import structlog
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Affiliation, Organisation, User
@@ -517,9 +517,7 @@ def delivery_report(
                 f"Only {remaining.normalize():f} remains to be delivered.",
                 fields={"quantity": [f"At most {remaining.normalize():f}."]},
             )
-        delivery = Delivery.objects.create(
-            order=order, quantity=quantity, invoice_number=invoice_number, reported_by=actor
-        )
+        delivery = _delivery_create(order, actor, quantity, invoice_number)
         order.delivered_quantity += quantity
         order.save(update_fields=["delivered_quantity", "updated_at"])
         audit_record(
@@ -534,6 +532,36 @@ def delivery_report(
             },
         )
     return delivery
+
+
+def _invoice_reused(invoice_number: str) -> SubsidyRuleError:
+    return SubsidyRuleError(
+        "invoice_reused",
+        f"Fapiao {invoice_number} already justifies another delivery.",
+        fields={"invoice_number": ["Already used for a delivery."]},
+    )
+
+
+def _delivery_create(order: Order, actor: User, quantity: Decimal, invoice_number: str) -> Delivery:
+    """A fapiao justifies one delivery of its provider (DESIGN.md 6). Checked first; the unique
+    (provider, invoice number) constraint settles a concurrent delivery of another order."""
+    reused = Delivery.objects.filter(provider_id=order.provider_id, invoice_number=invoice_number)
+    if reused.exists():
+        raise _invoice_reused(invoice_number)
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(
+                order=order,
+                provider_id=order.provider_id,
+                quantity=quantity,
+                invoice_number=invoice_number,
+                reported_by=actor,
+            )
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if constraint != "delivery_invoice_unique_per_provider":
+            raise
+        raise _invoice_reused(invoice_number) from exc
 
 
 def order_complete(*, actor: User, order_id: uuid.UUID) -> Order:

@@ -15,7 +15,7 @@ from core.apis import BaseApi
 from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import Category
-from core.serializers import ReasonInput
+from core.serializers import ReasonInput, SingleLineField
 from programmes.selectors import programme_for_input
 from providers import selectors, services
 from providers.models import AccreditationRequest, BankAccount
@@ -58,7 +58,7 @@ class AccreditationRequestsApi(BaseApi):
     filterset_class = AccreditationRequestFilter
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
         categories = serializers.ListField(
             child=serializers.ChoiceField(choices=Category.choices), min_length=1, max_length=3
         )
@@ -169,9 +169,9 @@ class BankAccountApi(BaseApi):
     serializer_class = BankAccountOutput
 
     class InputSerializer(serializers.Serializer[Any]):
-        account_name = serializers.CharField(max_length=200)
+        account_name = SingleLineField(max_length=200)
         account_number = serializers.RegexField(r"^[0-9]{8,34}$", max_length=34)
-        bank_name = serializers.CharField(max_length=200)
+        bank_name = SingleLineField(max_length=200)
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "PUT":

@@ -20,6 +20,7 @@ from core.apis import BaseApi
 from core.csv import csv_response
 from core.exceptions import NotFoundError, ValidationError
 from core.idempotency import idempotent
+from core.serializers import SingleLineField, TextField
 from programmes.selectors import programme_for_input, programme_get
 from settlement import reconciliation, selectors, services
 from settlement.models import Clawback, Payout, PayoutBatch, ReconciliationException
@@ -94,7 +95,7 @@ class PayoutBatchesApi(BaseApi):
     queryset = PayoutBatch.objects.none()
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
 
     def get_permissions(self) -> list[Any]:
         return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]
@@ -255,7 +256,7 @@ class ReconciliationExceptionResolveApi(BaseApi):
     permission_classes = [IsFinanceOfficer]
 
     class InputSerializer(serializers.Serializer[Any]):
-        note = serializers.CharField(max_length=2000)
+        note = TextField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses={200: ExceptionOutput})
     @idempotent
@@ -292,7 +293,7 @@ class ClawbacksApi(BaseApi):
 
     class InputSerializer(serializers.Serializer[Any]):
         order = serializers.UUIDField()
-        reason = serializers.CharField(max_length=2000)
+        reason = TextField(max_length=2000)
 
     def get_permissions(self) -> list[Any]:
         return [IsFinanceOfficer()] if self.request.method == "POST" else [IsStaff()]

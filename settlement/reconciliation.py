@@ -12,10 +12,11 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 import structlog
@@ -27,6 +28,7 @@ from core.audit import audit_record
 from core.db import insert_rows
 from core.exceptions import InvalidStateError, ValidationError
 from core.ids import stable_id
+from core.serializers import has_control_character
 from ledger import services as ledger
 from ledger.models import Account
 from ledger.services import TransferSpec
@@ -76,35 +78,52 @@ class _Payout:
     status: str
 
 
+# The contract's forms (API.md 6), ASCII only: `Decimal()` and `date.fromisoformat()` also take
+# exponents, digit separators, other scripts' digits and ISO week dates.
+_AMOUNT = re.compile(r"[+-]?[0-9]+(\.[0-9]{1,2})?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+
+
 def _amount_fen(text: str) -> int:
-    value = Decimal(text.strip())
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")) or value == 0:
-        raise InvalidOperation
-    fen = int(value * 100)
-    if abs(fen) >= 2**63:
-        raise InvalidOperation
+    """Yuan written `-1234.50` as fen; ValueError for any other form, zero or out of range."""
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(text)
+    fen = int(Decimal(text) * 100)
+    if fen == 0 or abs(fen) >= 2**63:
+        raise ValueError(text)
     return fen
+
+
+def _date(text: str) -> dt.date:
+    if not _DATE.fullmatch(text):
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
 
 
 def _parse(rows: Iterator[list[str]], errors: dict[str, str]) -> Iterator[ParsedLine]:
     for row in rows:
         row_number = rows.line_num  # type: ignore[attr-defined]  # csv.reader's physical line
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip(" ") for cell in row):
             continue
         if len(row) != len(HEADER):
             errors[str(row_number)] = f"Expected {len(HEADER)} columns, found {len(row)}."
             continue
+        bad = [name for name, cell in zip(HEADER, row, strict=True) if has_control_character(cell)]
+        if bad:
+            errors[str(row_number)] = f"{bad[0]} holds a control character."
+            continue
         value_date, reference, amount, currency, counterparty, description = (
-            c.strip() for c in row
+            c.strip(" ") for c in row
         )
         try:
-            parsed_date = dt.date.fromisoformat(value_date)
+            parsed_date = _date(value_date)
         except ValueError:
             errors[str(row_number)] = f"value_date {value_date[:20]!r} is not a date (YYYY-MM-DD)."
             continue
         try:
             amount_fen = _amount_fen(amount)
-        except (InvalidOperation, ValueError):
+        except ValueError:
             errors[str(row_number)] = (
                 f"amount {amount[:30]!r} is not a non-zero yuan amount with at most 2 decimals."
             )
@@ -112,7 +131,7 @@ def _parse(rows: Iterator[list[str]], errors: dict[str, str]) -> Iterator[Parsed
         if not reference or len(reference) > 64:
             errors[str(row_number)] = "reference must be 1 to 64 characters."
             continue
-        if len(currency) != 3 or len(counterparty) > 64 or len(description) > 500:
+        if not _CURRENCY.fullmatch(currency) or len(counterparty) > 64 or len(description) > 500:
             errors[str(row_number)] = (
                 "currency must be 3 letters; counterparty and description are too long."
             )

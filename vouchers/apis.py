@@ -15,7 +15,7 @@ from core.apis import BaseApi
 from core.exceptions import NotFoundError
 from core.idempotency import idempotent
 from core.money import MAX_FEN, Category
-from core.serializers import ReasonInput
+from core.serializers import ReasonInput, SingleLineField, TextField
 from programmes.selectors import programme_for_input
 from vouchers import selectors, services
 from vouchers.models import Voucher, VoucherApplication
@@ -107,10 +107,10 @@ class VoucherApplicationsApi(BaseApi):
     filterset_class = ApplicationFilter
 
     class InputSerializer(serializers.Serializer[Any]):
-        programme = serializers.CharField(max_length=32)
+        programme = SingleLineField(max_length=32)
         category = serializers.ChoiceField(choices=Category.choices)
         requested_fen = serializers.IntegerField(min_value=1, max_value=MAX_FEN)
-        justification = serializers.CharField(max_length=5000)
+        justification = TextField(max_length=5000)
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":

@@ -1165,7 +1165,7 @@ def disputed_order_elsewhere(
     """A second order of the same firm, completed and disputed at once: the job leaves it."""
     order_id = _placed(firm_client, offering, voucher)
     _acted(provider_client, order_id, "accept")
-    assert _deliver(provider_client, order_id, "10").status_code == 201
+    assert _deliver(provider_client, order_id, "10", "FP-ELSEWHERE").status_code == 201
     _acted(provider_client, order_id, "complete")
     _acted(firm_client, order_id, "dispute", {"reason": "Broken GPUs"})
     return order_id

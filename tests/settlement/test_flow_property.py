@@ -297,7 +297,10 @@ class FlowMachine(RuleBasedStateMachine):
         )
         market.order_accept(actor=provider, order_id=order_id)
         market.delivery_report(
-            actor=provider, order_id=order_id, quantity=delivered, invoice_number="FP-1"
+            actor=provider,
+            order_id=order_id,
+            quantity=delivered,
+            invoice_number=f"FP-{str(order_id)[:8]}",
         )
         market.order_complete(actor=provider, order_id=order_id)
         order.status = Order.Status.AWAITING_CONFIRMATION
