@@ -16,12 +16,14 @@ from collections import defaultdict
 from typing import Any
 
 import structlog
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.roles import Role
 from core.audit import audit_record
 from core.exceptions import (
@@ -31,13 +33,15 @@ from core.exceptions import (
     ValidationError,
 )
 from core.ids import human_code, stable_id
+from core.locks import Rank, lock_rows
+from core.money import yuan
 from ledger import services as ledger
 from ledger.models import Account, Entry, Transfer
 from ledger.services import TransferSpec
 from marketplace.models import Order
 from programmes.models import BudgetPool, Programme
 from providers.models import Accreditation, BankAccount
-from settlement.models import Clawback, Payout, PayoutBatch, PayoutPart
+from settlement.models import BankStatement, Clawback, Payout, PayoutBatch, PayoutPart
 
 log = structlog.get_logger(__name__)
 
@@ -99,8 +103,8 @@ def payout_batch_prepare(*, batch_id: uuid.UUID) -> bool:
         # FOR NO KEY UPDATE: it serialises preparations, but not the inserts that reference the
         # programme (orders, vouchers, batches), whose foreign-key checks take KEY SHARE locks
         # that a plain FOR UPDATE would make wait for the whole preparation.
-        programme = Programme.objects.select_for_update(no_key=True).get(pk=programme_id)
-        batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+        programme = lock_rows(Programme.objects, Rank.PROGRAMME, no_key=True).get(pk=programme_id)
+        batch = lock_rows(PayoutBatch.objects, Rank.PAYOUT_BATCH).get(pk=batch_id)
         if batch.status != PayoutBatch.Status.PREPARING:
             return False
 
@@ -215,7 +219,11 @@ def _dues(account_ids: list[uuid.UUID], cutoff_at: dt.datetime) -> dict[uuid.UUI
 
 
 def _batch_locked(batch_id: uuid.UUID) -> PayoutBatch:
-    return PayoutBatch.objects.select_for_update().select_related("programme").get(pk=batch_id)
+    return (
+        lock_rows(PayoutBatch.objects, Rank.PAYOUT_BATCH)
+        .select_related("programme")
+        .get(pk=batch_id)
+    )
 
 
 def payout_batch_submit(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
@@ -256,7 +264,7 @@ def payout_batch_approve(*, batch: PayoutBatch, actor: User) -> PayoutBatch:
         # Lock the payouts before the ledger accounts, in the order statement imports use
         # (payouts, then bank:clearing), so the two can never deadlock.
         pending = list(
-            Payout.objects.select_for_update()
+            lock_rows(Payout.objects, Rank.PAYOUT)
             .filter(batch=batch, status=Payout.Status.PENDING)
             .values_list("pk", flat=True)
         )
@@ -339,7 +347,7 @@ def clawback_create(*, order_id: uuid.UUID, reason: str, actor: User) -> Clawbac
     _require_finance(actor)
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update(of=("self",))
+            lock_rows(Order.objects, Rank.ORDER, of=("self",))
             .select_related("programme")
             .filter(pk=order_id)
             .first()
@@ -412,3 +420,53 @@ def payout_rows_for_bank_file(batch: PayoutBatch) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+def payout_emails_send(*, batch_id: str) -> int:
+    """Tell each provider's admins that its payout was sent."""
+    sent = 0
+    for payout in Payout.objects.filter(
+        batch__pk=batch_id, status__in=["sent", "paid"]
+    ).select_related("provider"):
+        recipients = list(
+            Membership.objects.filter(
+                organisation=payout.provider, role=Role.PROVIDER_ADMIN
+            ).values_list("user__email", flat=True)
+        )
+        if recipients:
+            send_mail(
+                subject=f"Payout {payout.reference} sent: {yuan(payout.amount_fen)} yuan",
+                message=(
+                    f"Payout {payout.reference} of {yuan(payout.amount_fen)} yuan has been sent "
+                    f"to {payout.bank_name} account ****{payout.account_number[-4:]}."
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+            sent += 1
+    log.info("payout_emails.sent", batch=batch_id, count=sent)
+    return sent
+
+
+def exception_emails_send(*, statement_id: str) -> int:
+    """Tell the finance officers that a statement left open exceptions."""
+    statement = BankStatement.objects.get(pk=statement_id)
+    recipients = list(
+        Membership.objects.filter(role=Role.FINANCE_OFFICER).values_list("user__email", flat=True)
+    )
+    if not recipients or not statement.exceptions:
+        return 0
+    send_mail(
+        subject=f"Bank statement {statement.filename or statement.pk}: "
+        f"{statement.exceptions} open exception(s)",
+        message=(
+            f"The statement had {statement.lines} lines: {statement.matched} matched and "
+            f"{statement.exceptions} left as open exceptions to resolve."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)

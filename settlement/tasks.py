@@ -1,9 +1,5 @@
 import structlog
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-
-from core.money import yuan
 
 log = structlog.get_logger(__name__)
 
@@ -28,56 +24,13 @@ def prepare_due_batches() -> int:
 
 @shared_task(name="settlement.tasks.send_payout_emails", acks_late=True)
 def send_payout_emails(batch_id: str) -> int:
-    """Tell each provider's admins that its payout was sent."""
-    from accounts.models import Membership
-    from accounts.roles import Role
-    from settlement.models import Payout
+    from settlement.services import payout_emails_send
 
-    sent = 0
-    for payout in Payout.objects.filter(
-        batch__pk=batch_id, status__in=["sent", "paid"]
-    ).select_related("provider"):
-        recipients = list(
-            Membership.objects.filter(
-                organisation=payout.provider, role=Role.PROVIDER_ADMIN
-            ).values_list("user__email", flat=True)
-        )
-        if recipients:
-            send_mail(
-                subject=f"Payout {payout.reference} sent: {yuan(payout.amount_fen)} yuan",
-                message=(
-                    f"Payout {payout.reference} of {yuan(payout.amount_fen)} yuan has been sent "
-                    f"to {payout.bank_name} account ****{payout.account_number[-4:]}."
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-            sent += 1
-    log.info("payout_emails.sent", batch=batch_id, count=sent)
-    return sent
+    return payout_emails_send(batch_id=batch_id)
 
 
 @shared_task(name="settlement.tasks.send_exception_emails", acks_late=True)
 def send_exception_emails(statement_id: str) -> int:
-    """Tell the finance officers that a statement left open exceptions."""
-    from accounts.models import Membership
-    from accounts.roles import Role
-    from settlement.models import BankStatement
+    from settlement.services import exception_emails_send
 
-    statement = BankStatement.objects.get(pk=statement_id)
-    recipients = list(
-        Membership.objects.filter(role=Role.FINANCE_OFFICER).values_list("user__email", flat=True)
-    )
-    if not recipients or not statement.exceptions:
-        return 0
-    send_mail(
-        subject=f"Bank statement {statement.filename or statement.pk}: "
-        f"{statement.exceptions} open exception(s)",
-        message=(
-            f"The statement had {statement.lines} lines: {statement.matched} matched and "
-            f"{statement.exceptions} left as open exceptions to resolve."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return len(recipients)
+    return exception_emails_send(statement_id=statement_id)
