@@ -33,6 +33,7 @@ from core.exceptions import (
     ValidationError,
 )
 from core.ids import stable_id
+from core.locks import Rank, lock_rows
 from core.money import MAX_FEN, gross_of, proportion_of
 from ledger.models import Account
 from marketplace.models import QUANTITY_MAX, UNIT_SCALE, Delivery, Offering, OfferingPrice, Order
@@ -384,7 +385,7 @@ def _order_locked(order_id: uuid.UUID, *, lock_voucher: bool) -> Order:
     if lock_voucher and voucher_id is not None:
         voucher = vouchers.voucher_lock(voucher_id)
     order = unique_row(
-        Order.objects.select_for_update(of=("self",))
+        lock_rows(Order.objects, Rank.ORDER, of=("self",))
         .select_related("programme")
         .filter(pk=order_id)
     )

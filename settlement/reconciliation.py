@@ -28,6 +28,7 @@ from core.audit import audit_record
 from core.db import insert_rows
 from core.exceptions import InvalidStateError, ValidationError
 from core.ids import stable_id
+from core.locks import Rank, lock_rows
 from core.serializers import has_control_character
 from ledger import services as ledger
 from ledger.models import Account
@@ -261,7 +262,7 @@ def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[s
     )
     payouts = {
         row[0]: _Payout(*row[1:])
-        for row in Payout.objects.select_for_update(of=("self",))
+        for row in lock_rows(Payout.objects, Rank.PAYOUT, of=("self",))
         .filter(reference__any={line.reference for line in chunk})
         .values_list(
             "reference", "pk", "provider_id", "batch__programme_id", "amount_fen", "status"

@@ -30,6 +30,7 @@ from core.exceptions import (
     ValidationError,
 )
 from core.ids import human_code, stable_id
+from core.locks import Rank, lock_rows, note_locked
 from ledger import services as ledger
 from ledger.models import Account
 from ledger.services import LedgerError
@@ -215,7 +216,7 @@ def voucher_expire(*, voucher_id: uuid.UUID, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         voucher = (
-            Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+            lock_rows(Voucher.objects, Rank.VOUCHER, skip_locked=True, of=("self",))
             .select_related("pool__account", "account", "programme")
             .filter(pk=voucher_id, status=Voucher.Status.ACTIVE, valid_until__lte=now)
             .first()
@@ -274,7 +275,7 @@ def voucher_sweep(*, voucher: Voucher) -> int:
 
 def _voucher_locked(voucher_id: uuid.UUID) -> Voucher:
     return (
-        Voucher.objects.select_for_update(of=("self",))
+        lock_rows(Voucher.objects, Rank.VOUCHER, of=("self",))
         .select_related("account", "pool__account", "programme")
         .get(pk=voucher_id)
     )
@@ -388,6 +389,7 @@ def _voucher_for_hold(
     locked alone, and the cap comes back None for `cap_row_locked` to create."""
     voucher_params = [pk_value(Voucher, voucher_id), pk_value(Organisation, firm.pk)]
     with connection.cursor() as cursor:
+        note_locked(Rank.VOUCHER)  # the voucher, its account, then the firm's cap row
         cursor.execute(
             _hold_read_sql(with_cap=True),
             [pk_value(Programme, programme.pk), category, year, *voucher_params],
