@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.core import mail
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -28,6 +33,86 @@ BEGIN
     END LOOP;
 END $$;
 """
+
+
+# --- browser tests (pytest-playwright on the machine's Chromium) -------------------------------
+# Playwright's own browser download does not work here (nor on a city intranet): the tests drive
+# Debian's Chromium. Without it, browser tests are skipped, and the run says so at its end.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+HAS_CHROMIUM = Path(CHROMIUM).exists()
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+# Playwright's sync API runs an event loop in the test's thread; the test's own database calls
+# there are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAS_CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason=f"browser test: no Chromium at {CHROMIUM}")
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not HAS_CHROMIUM:
+        terminalreporter.write_line(
+            f"Browser tests were SKIPPED: no Chromium at {CHROMIUM} "
+            "(apt-get install chromium, or set CHROMIUM=/path/to/chromium).",
+            yellow=True,
+        )
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """`screenshot(page, name)` saves the page as screenshots/<name>.png (git-ignored), for
+    a person to look at; `full_page=False` keeps to the window."""
+
+    def take(page: Any, name: str, *, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def offline_page(page: Any, live_server: Any) -> Any:
+    """A page that can reach only the test's own server: every request to another host is
+    refused and recorded in `page.foreign_requests`, as on a city intranet."""
+    own = live_server.url
+    foreign: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url.startswith(own) or url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            foreign.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.foreign_requests = foreign
+    return page
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -61,6 +146,52 @@ def _test_today() -> Iterator[None]:
     today = dt.datetime.combine(dt.date.fromisoformat(TEST_TODAY), dt.time(10, 0), SHANGHAI)
     with time_machine.travel(today, tick=True):
         yield
+
+
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "ledger",
+    "programmes",
+    "providers",
+    "vouchers",
+    "marketplace",
+    "settlement",
+)
+# A refusal's answer is remembered under its Idempotency-Key by design: not a domain write.
+NOT_DOMAIN_STATE = frozenset({"core.IdempotencyKey"})
+
+
+def database_state() -> dict[str, Any]:
+    """Every row of every project table (all columns), and the e-mails sent: what a refused
+    request must leave exactly as it was."""
+    state: dict[str, Any] = {"mail.outbox": len(mail.outbox)}
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label in NOT_DOMAIN_STATE:
+                continue
+            columns = [field.attname for field in model._meta.concrete_fields]
+            rows = model._default_manager.order_by().values_list(*columns)
+            state[model._meta.label] = sorted(rows, key=repr)
+    return state
+
+
+NothingWritten = Callable[[], AbstractContextManager[None]]
+
+
+@pytest.fixture
+def nothing_written() -> NothingWritten:
+    """`with nothing_written(): ...` fails, naming the tables, unless the block leaves every
+    project table and the mail outbox as they were."""
+
+    @contextmanager
+    def check() -> Iterator[None]:
+        before = database_state()
+        yield
+        after = database_state()
+        assert [label for label in before if before[label] != after[label]] == []
+
+    return check
 
 
 @pytest.fixture

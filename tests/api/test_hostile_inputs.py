@@ -15,13 +15,11 @@ Statement lines are covered in `tests/settlement/test_statement_hostile.py`.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import RequestDataTooBig, SuspiciousMultipartForm
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -32,27 +30,11 @@ from accounts.roles import Role
 from core.exceptions import api_exception_handler
 from marketplace import services as marketplace
 from marketplace.models import Delivery, Offering, Order
+from programmes.models import Programme
 from tests import factories
 from tests.concurrency import race
-from programmes.models import Programme
+from tests.conftest import NothingWritten
 from vouchers.models import Voucher
-
-PROJECT_APPS = ("accounts", "core", "ledger", "vouchers", "providers", "marketplace", "settlement")
-
-
-def _row_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for app in PROJECT_APPS
-        for model in apps.get_app_config(app).get_models()
-    }
-
-
-@contextmanager
-def nothing_written() -> Iterator[None]:
-    before = _row_counts()
-    yield
-    assert _row_counts() == before
 
 
 def _error(response: Any) -> tuple[int, str]:
@@ -170,7 +152,12 @@ DEEP_BODIES = {
 @pytest.mark.parametrize("shape", DEEP_BODIES)
 @pytest.mark.parametrize(("role", "method", "path"), BODY_ENDPOINTS)
 def test_json_nested_thousands_deep_is_a_400(
-    shape: str, role: str, method: str, path: str, world: World
+    shape: str,
+    role: str,
+    method: str,
+    path: str,
+    world: World,
+    nothing_written: NothingWritten,
 ) -> None:
     with nothing_written():
         response = _send(world, role, method, path, DEEP_BODIES[shape])
@@ -205,7 +192,12 @@ def test_brackets_inside_strings_do_not_count_as_nesting(world: World) -> None:
 
 @pytest.mark.parametrize(("role", "method", "path"), BODY_ENDPOINTS)
 def test_a_body_over_the_limit_is_a_413(
-    role: str, method: str, path: str, world: World, settings: Any
+    role: str,
+    method: str,
+    path: str,
+    world: World,
+    settings: Any,
+    nothing_written: NothingWritten,
 ) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
     body = b'{"name": "' + b"x" * 5000 + b'"}'
@@ -219,7 +211,9 @@ def test_a_body_over_the_limit_is_a_413(
     )
 
 
-def test_a_body_over_the_default_limit_is_a_413_before_registration(world: World) -> None:
+def test_a_body_over_the_default_limit_is_a_413_before_registration(
+    world: World, nothing_written: NothingWritten
+) -> None:
     body = b'{"kind": "firm", "name": "' + b"x" * (3 * 1024 * 1024) + b'"}'
 
     with nothing_written():
@@ -228,7 +222,9 @@ def test_a_body_over_the_default_limit_is_a_413_before_registration(world: World
     assert _error(response) == (413, "request_too_large")
 
 
-def test_a_form_over_the_limit_outside_drf_is_a_413(world: World, settings: Any) -> None:
+def test_a_form_over_the_limit_outside_drf_is_a_413(
+    world: World, settings: Any, nothing_written: NothingWritten
+) -> None:
     """Django itself raises `RequestDataTooBig` when a non-API view reads `request.POST`."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
 
@@ -269,7 +265,9 @@ FORGED_CURSORS = {
 
 @pytest.mark.parametrize("cursor", FORGED_CURSORS)
 @pytest.mark.parametrize(("role", "path"), LIST_ENDPOINTS)
-def test_a_forged_cursor_is_a_400(cursor: str, role: str, path: str, world: World) -> None:
+def test_a_forged_cursor_is_a_400(
+    cursor: str, role: str, path: str, world: World, nothing_written: NothingWritten
+) -> None:
     with nothing_written():
         response = world.client(role).get(_path(world, path), {"cursor": FORGED_CURSORS[cursor]})
 
@@ -296,7 +294,10 @@ def test_a_cursor_the_server_issued_still_pages(world: World) -> None:
 @pytest.mark.parametrize("bad", ["Acme\x00Bank", "Acme\r\nBank", "Acme\nBank", "Acme\x1bBank"])
 @pytest.mark.parametrize("field", ["account_name", "bank_name"])
 def test_a_control_character_in_a_bank_account_field_is_a_400(
-    bad: str, field: str, world: World
+    bad: str,
+    field: str,
+    world: World,
+    nothing_written: NothingWritten,
 ) -> None:
     body = {"account_name": "Acme GPU Ltd", "account_number": "6217000012345678"}
     body |= {"bank_name": "Bank of Shanghai", field: bad}
@@ -346,7 +347,13 @@ def test_a_control_character_in_a_bank_account_field_is_a_400(
     ],
 )
 def test_a_control_character_in_a_text_field_is_a_400_naming_it(
-    role: str, method: str, path: str, body: dict[str, Any], field: str, world: World
+    role: str,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+    world: World,
+    nothing_written: NothingWritten,
 ) -> None:
     with nothing_written():
         response = getattr(world.client(role), method)(_path(world, path), body, format="json")
@@ -382,7 +389,9 @@ BAD_QUANTITIES = [
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES)
-def test_an_order_quantity_in_another_form_is_a_400(quantity: Any, world: World) -> None:
+def test_an_order_quantity_in_another_form_is_a_400(
+    quantity: Any, world: World, nothing_written: NothingWritten
+) -> None:
     body = {"offering": str(world.offering.pk), "voucher": str(world.voucher.pk)}
 
     with nothing_written():
@@ -395,7 +404,9 @@ def test_an_order_quantity_in_another_form_is_a_400(quantity: Any, world: World)
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES)
-def test_a_delivered_quantity_in_another_form_is_a_400(quantity: Any, world: World) -> None:
+def test_a_delivered_quantity_in_another_form_is_a_400(
+    quantity: Any, world: World, nothing_written: NothingWritten
+) -> None:
     with nothing_written():
         response = world.client("provider_admin").post(
             f"/api/v1/orders/{world.order.pk}/deliveries",
@@ -435,7 +446,9 @@ def _second_order(world: World) -> Order:
     return order
 
 
-def test_a_fapiao_already_used_on_the_same_order_is_a_422(world: World) -> None:
+def test_a_fapiao_already_used_on_the_same_order_is_a_422(
+    world: World, nothing_written: NothingWritten
+) -> None:
     assert _deliver(world, world.order, "FP-0001").status_code == 201
 
     with nothing_written():
@@ -447,7 +460,9 @@ def test_a_fapiao_already_used_on_the_same_order_is_a_422(world: World) -> None:
     }
 
 
-def test_a_fapiao_already_used_on_another_order_of_the_provider_is_a_422(world: World) -> None:
+def test_a_fapiao_already_used_on_another_order_of_the_provider_is_a_422(
+    world: World, nothing_written: NothingWritten
+) -> None:
     assert _deliver(world, world.order, "FP-0001").status_code == 201
     second = _second_order(world)
 
@@ -524,7 +539,9 @@ def test_two_requests_racing_to_declare_one_affiliation_one_201_one_400(
 
 
 def test_an_affiliation_committed_after_the_check_is_a_400_not_a_500(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    nothing_written: NothingWritten,
 ) -> None:
     """The loser of a race passes the existence check; the unique constraint refuses it."""
     credit_code = factories.credit_code()
@@ -545,7 +562,9 @@ def test_an_affiliation_committed_after_the_check_is_a_400_not_a_500(
 
 
 def test_a_fapiao_committed_after_the_check_is_a_422_not_a_500(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    nothing_written: NothingWritten,
 ) -> None:
     assert _deliver(world, world.order, "FP-0001").status_code == 201
     second = _second_order(world)

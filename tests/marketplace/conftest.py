@@ -7,20 +7,16 @@ callables, so that the tests of other apps never see them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.db.models import Sum
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from core.models import AuditEvent
-from ledger.models import Account, Entry, Transfer
 from marketplace import services as marketplace
-from marketplace.models import Delivery, Offering, OfferingPrice, Order
+from marketplace.models import Offering
 from programmes.models import Programme
 from providers import services as providers
 from providers.models import Accreditation
@@ -58,51 +54,6 @@ def cap_used_fen(firm: Organisation, category: str = "compute") -> int:
         total=Sum("used_fen")
     )["total"]
     return int(total or 0)
-
-
-def world_state() -> dict[str, Any]:
-    """Everything a refused request must leave alone: the rows of the marketplace, the ledger,
-    the caps and the audit log, and every account's counters."""
-    return {
-        "orders": sorted(
-            Order.objects.values_list(
-                "id", "status", "delivered_quantity", "captured_subsidy_fen", "subsidy_fen"
-            )
-        ),
-        "deliveries": Delivery.objects.count(),
-        "offerings": sorted(
-            Offering.objects.values_list("id", "name", "unit_price_fen", "status", "description")
-        ),
-        "offering_prices": OfferingPrice.objects.count(),
-        "transfers": Transfer.objects.count(),
-        "entries": Entry.objects.count(),
-        "accounts": sorted(
-            Account.objects.values_list(
-                "code", "debits_pending", "debits_posted", "credits_pending", "credits_posted"
-            )
-        ),
-        "caps": sorted(
-            FirmCapUsage.objects.values_list("firm_id", "category", "year", "cap_fen", "used_fen")
-        ),
-        "vouchers": sorted(Voucher.objects.values_list("id", "status", "returned_fen")),
-        "audit_events": AuditEvent.objects.count(),
-    }
-
-
-NothingWritten = Callable[[], AbstractContextManager[None]]
-
-
-@pytest.fixture
-def nothing_written() -> NothingWritten:
-    """`with nothing_written(): ...` fails unless the block leaves `world_state()` unchanged."""
-
-    @contextmanager
-    def check() -> Iterator[None]:
-        before = world_state()
-        yield
-        assert world_state() == before
-
-    return check
 
 
 @pytest.fixture
@@ -233,9 +184,7 @@ __all__ = [
     "IssueVoucher",
     "MakeOffering",
     "MakeProvider",
-    "NothingWritten",
     "VoucherFigures",
     "cap_used_fen",
     "voucher_figures",
-    "world_state",
 ]

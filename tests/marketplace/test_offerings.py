@@ -15,8 +15,9 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from marketplace.models import Offering, OfferingPrice, Order
 from programmes.models import Programme
+from tests.conftest import NothingWritten
 from tests.factories import seeded_programme, user_with_role
-from tests.marketplace.conftest import MakeOffering, MakeProvider, NothingWritten
+from tests.marketplace.conftest import MakeOffering, MakeProvider
 from vouchers.models import Voucher
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +92,9 @@ def test_a_provider_lists_an_offering(
 def test_only_providers_list_offerings(
     role: str, client_for: ClientFor, programme: Programme, nothing_written: NothingWritten
 ) -> None:
+    client = client_for(user_with_role(role))
     with nothing_written():
-        response = client_for(user_with_role(role)).post("/api/v1/offerings", NEW_OFFERING)
+        response = client.post("/api/v1/offerings", NEW_OFFERING)
 
     assert _error(response) == (403, "permission_denied")
 

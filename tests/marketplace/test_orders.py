@@ -25,12 +25,12 @@ from marketplace import tasks
 from marketplace.models import Delivery, Offering, Order
 from programmes.models import BudgetPool, Programme
 from providers.models import Accreditation
+from tests.conftest import NothingWritten
 from tests.factories import AffiliationFactory, FirmFactory, user_with_role
 from tests.marketplace.conftest import (
     IssueVoucher,
     MakeOffering,
     MakeProvider,
-    NothingWritten,
     VoucherFigures,
     cap_used_fen,
     voucher_figures,
@@ -450,8 +450,9 @@ def test_only_firms_order(
     voucher: Voucher,
     nothing_written: NothingWritten,
 ) -> None:
+    client = client_for(user_with_role(role))
     with nothing_written():
-        response = _place(client_for(user_with_role(role)), offering, voucher)
+        response = _place(client, offering, voucher)
 
     assert _error(response) == (403, "permission_denied")
 

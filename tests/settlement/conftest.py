@@ -10,35 +10,24 @@ callbacks of each request itself, as a real commit would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from core.models import AuditEvent
 from ledger import services as ledger
-from ledger.models import Account, Entry, Transfer
+from ledger.models import Account
 from marketplace import services as marketplace
 from marketplace.models import Order, Unit
 from programmes.models import BudgetPool, Programme
 from providers import services as providers
 from providers.models import Accreditation, BankAccount
-from settlement.models import (
-    BankStatement,
-    Clawback,
-    Payout,
-    PayoutBatch,
-    PayoutPart,
-    ReconciliationException,
-    StatementLine,
-)
 from tests.clock import NOW
 from tests.factories import (
     delivered_order,
@@ -155,56 +144,6 @@ def pool_available(category: str = "compute") -> int:
     account = BudgetPool.objects.get(programme__code=CODE, category=category).account
     account.refresh_from_db()
     return account.credits_posted - account.debits_posted - account.debits_pending
-
-
-def settlement_state() -> dict[str, Any]:
-    """Everything a refused request must leave alone: the settlement rows, the orders, the
-    ledger (rows and every account's counters), the audit log and the mail sent."""
-    return {
-        "batches": sorted(
-            PayoutBatch.objects.values_list(
-                "id", "status", "total_fen", "submitted_by_id", "approved_by_id", "approved_at"
-            )
-        ),
-        "payouts": sorted(
-            Payout.objects.values_list(
-                "id", "status", "amount_fen", "sent_at", "paid_at", "returned_at"
-            )
-        ),
-        "parts": PayoutPart.objects.count(),
-        "statements": BankStatement.objects.count(),
-        "lines": StatementLine.objects.count(),
-        "exceptions": sorted(
-            ReconciliationException.objects.values_list("id", "status", "note", "resolved_by_id")
-        ),
-        "clawbacks": Clawback.objects.count(),
-        "orders": sorted(Order.objects.values_list("id", "status", "captured_subsidy_fen")),
-        "transfers": Transfer.objects.count(),
-        "entries": Entry.objects.count(),
-        "accounts": sorted(
-            Account.objects.values_list(
-                "code", "debits_pending", "debits_posted", "credits_pending", "credits_posted"
-            )
-        ),
-        "audit_events": AuditEvent.objects.count(),
-        "mails": len(mail.outbox),
-    }
-
-
-NothingWritten = Callable[[], AbstractContextManager[None]]
-
-
-@pytest.fixture
-def nothing_written() -> NothingWritten:
-    """`with nothing_written(): ...` fails unless the block leaves `settlement_state()` alone."""
-
-    @contextmanager
-    def check() -> Iterator[None]:
-        before = settlement_state()
-        yield
-        assert settlement_state() == before
-
-    return check
 
 
 @dataclass

@@ -17,13 +17,13 @@ from core.models import AuditEvent
 from ledger.models import Transfer
 from marketplace import services as marketplace
 from settlement.models import Payout, PayoutBatch, PayoutPart
+from tests.conftest import NothingWritten
 from tests.factories import user_with_role
 from tests.settlement.conftest import (
     BATCHES,
     CODE,
     NOW,
     AssertLedgerOk,
-    NothingWritten,
     World,
     account_balance,
     amounts_by_provider,

@@ -18,12 +18,12 @@ from ledger.models import Transfer
 from marketplace import services as marketplace
 from marketplace.models import Order
 from settlement.models import Clawback
+from tests.conftest import NothingWritten
 from tests.factories import user_with_role
 from tests.settlement.conftest import (
     CLAWBACKS,
     CODE,
     AssertLedgerOk,
-    NothingWritten,
     World,
     amounts_by_provider,
     error_of,
@@ -266,11 +266,10 @@ def test_only_finance_officers_claw_back(
     assert_ledger_ok: AssertLedgerOk,
 ) -> None:
     order = world.capture(world.provider(), 3_000)
+    user = user_with_role(role)
 
     with nothing_written():
-        response = world.post(
-            user_with_role(role), CLAWBACKS, {"order": str(order.pk), "reason": "Ineligible"}
-        )
+        response = world.post(user, CLAWBACKS, {"order": str(order.pk), "reason": "Ineligible"})
 
     assert error_of(response) == (403, "permission_denied")
     assert_ledger_ok(CODE)

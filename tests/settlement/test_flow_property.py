@@ -269,7 +269,9 @@ class FlowMachine(RuleBasedStateMachine):
         elif voucher.free <= 0:
             refusal = "insufficient_budget"
         if refusal:
-            with pytest.raises(SubsidyRuleError) as refused:
+            # In a savepoint, as a request's transaction holds it: a refusal dooms the
+            # transaction the service joins.
+            with pytest.raises(SubsidyRuleError) as refused, transaction.atomic():
                 market.order_place(
                     actor=firm.admin,
                     offering_id=offering.id,

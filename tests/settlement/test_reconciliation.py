@@ -19,13 +19,13 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from ledger.models import Account, Transfer
 from settlement.models import BankStatement, Payout, ReconciliationException, StatementLine
+from tests.conftest import NothingWritten
 from tests.factories import user_with_role
 from tests.settlement.conftest import (
     CODE,
     EXCEPTIONS,
     STATEMENTS,
     AssertLedgerOk,
-    NothingWritten,
     World,
     account_balance,
     amounts_by_provider,
@@ -466,8 +466,9 @@ def test_only_finance_officers_upload_statements(
     role: str,
     assert_ledger_ok: AssertLedgerOk,
 ) -> None:
+    user = user_with_role(role)
     with nothing_written():
-        response = world.upload(statement(paid_line(sent.first_payout)), user_with_role(role))
+        response = world.upload(statement(paid_line(sent.first_payout)), user)
 
     assert error_of(response) == (403, "permission_denied")
     assert_ledger_ok(CODE)
@@ -568,16 +569,16 @@ def test_resolving_needs_a_note_a_known_exception_and_a_finance_officer(
 ) -> None:
     (exception,) = _open_exceptions(world, sent, 1)
     url = f"{EXCEPTIONS}/{exception['id']}/resolve"
+    others = [
+        user_with_role(role) for role in (Role.AUDITOR, Role.PROGRAMME_OFFICER, Role.PROVIDER_ADMIN)
+    ]
 
     with nothing_written():
         no_note = world.post(world.maker, url, {})
         unknown = world.post(
             world.maker, f"{EXCEPTIONS}/00000000-0000-0000-0000-000000000001/resolve", {"note": "x"}
         )
-        refused = [
-            world.post(user_with_role(role), url, {"note": "x"})
-            for role in (Role.AUDITOR, Role.PROGRAMME_OFFICER, Role.PROVIDER_ADMIN)
-        ]
+        refused = [world.post(user, url, {"note": "x"}) for user in others]
 
     assert error_of(no_note) == (400, "validation_error")
     assert list(no_note.json()["error"]["fields"]) == ["note"]

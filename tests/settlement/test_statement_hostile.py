@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from settlement.models import Payout
+from tests.conftest import NothingWritten
 from tests.settlement.conftest import (
     HEADER,
-    NothingWritten,
     World,
     amounts_by_provider,
     error_of,
