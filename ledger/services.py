@@ -19,7 +19,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.db import Write, insert_rows, insert_values, pk_value
+from core.db import Write, insert_rows, pk_value
 from core.exceptions import DomainError
 from ledger.models import Account, Entry, Transfer
 
@@ -121,13 +121,10 @@ def transfer_create(
     )
     counter = "pending" if pending else "posted"
     with transaction.atomic(savepoint=False):
-        applied = _apply(
+        written, applied = _apply_and_insert(
             transfer,
             debit_delta={f"debits_{counter}": amount},
             credit_delta={f"credits_{counter}": amount},
-        )
-        written = _insert_unless_exists(
-            transfer,
             pending_delta=amount if pending else 0,
             posted_delta=0 if pending else amount,
         )
@@ -205,7 +202,7 @@ def _resolve(
         )
         # Resolving only lowers pending debits and credits, so no limit can refuse it: the
         # insert comes first, and its unique `pending` column is the at-most-once gate.
-        written = _insert_unless_exists(
+        written, _ = _insert_unless_exists(
             resolution, pending_delta=-pending.amount, posted_delta=amount
         )
         if not written:
@@ -220,8 +217,11 @@ def _resolve(
             )
         _apply(
             resolution,
-            debit_delta={"debits_pending": -pending.amount, "debits_posted": amount},
-            credit_delta={"credits_pending": -pending.amount, "credits_posted": amount},
+            _in_lock_order(
+                resolution,
+                {"debits_pending": -pending.amount, "debits_posted": amount},
+                {"credits_pending": -pending.amount, "credits_posted": amount},
+            ),
         )
     return resolution
 
@@ -280,32 +280,82 @@ def pending_transfer_state(transfer: Transfer) -> str:
 # --- internals --------------------------------------------------------------------------
 
 
-def _insert_unless_exists(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> bool:
-    """INSERT the transfer ... ON CONFLICT DO NOTHING and, if this call wrote it, its two
-    entries (debit, then credit, each of the deltas): True if it was written.
+def _apply_and_insert(
+    transfer: Transfer,
+    *,
+    debit_delta: dict[str, int],
+    credit_delta: dict[str, int],
+    pending_delta: int,
+    posted_delta: int,
+) -> tuple[bool, _Applied]:
+    """Apply the deltas to the accounts' counters, then write the transfer and its entries
+    unless it exists (`_insert_unless_exists`). Returns whether the transfer was written, and
+    what was applied (for the caller to undo when it was not).
 
-    A concurrent insert of the same id (or of a second resolution of the same pending
-    transfer) waits for the first to commit and then writes nothing. On PostgreSQL, the
-    entries are selected from the transfer's RETURNING in the same statement, so they exist
-    exactly when the transfer does, at one round trip for the three rows.
-    """
-    if connection.vendor != "postgresql":
-        written = insert_values(
-            Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix="ON CONFLICT DO NOTHING"
-        )
-        if written:
-            _write_entries(transfer, pending_delta=pending_delta, posted_delta=posted_delta)
-        return written == 1
+    The last account to update goes in the same statement as the transfer: its conditional
+    UPDATE guards the INSERT, so a refusal writes no transfer, at one round trip for the lot.
+    The account before it (when both keep counters) is updated first, on its own, so accounts
+    are still locked in id order. A limit's refusal undoes what was applied and raises, unless
+    the transfer turns out to be a replay of one accepted before."""
+    updates = [
+        (account, delta)
+        for account, delta in _in_lock_order(transfer, debit_delta, credit_delta)
+        if account.is_balance_cached and any(delta.values())
+    ]
+    applied = _apply(transfer, updates[:-1])
+    if applied is None:  # a replay of a transfer accepted before
+        return False, []
+    last = updates[-1] if updates else None
+    written, updated = _insert_unless_exists(
+        transfer, pending_delta=pending_delta, posted_delta=posted_delta, guard=last
+    )
+    if last is None:
+        return written, applied
+    if not updated:
+        _undo(applied)
+        existing = Transfer.objects.filter(pk=transfer.pk).first()
+        if existing is not None:  # a replay of a transfer that was accepted before
+            _existing_or_raise(transfer, existing)
+            return False, []
+        raise _refusal(*last)
+    return written, [*applied, last]
+
+
+def _insert_unless_exists(
+    transfer: Transfer,
+    *,
+    pending_delta: int,
+    posted_delta: int,
+    guard: tuple[Account, dict[str, int]] | None = None,
+) -> tuple[bool, bool]:
+    """INSERT the transfer ... ON CONFLICT DO NOTHING and, if this call wrote it, its two
+    entries (debit, then credit, each of the deltas), in one statement: the entries are
+    selected from the transfer's RETURNING, so they exist exactly when the transfer does.
+    With `guard` (an account and its delta), the account's conditional UPDATE comes first in
+    the same statement, and the transfer is written only if it updated the account.
+
+    Returns (written, updated). A concurrent insert of the same id (or of a second
+    resolution of the same pending transfer) waits for the first to commit and then writes
+    nothing."""
+    guard_sql, guard_params = _update_sql(*guard) if guard else ("", [])
     insert = Write.insert_values(
         Transfer, _TRANSFER_FIELDS, [_transfer_row(transfer)], suffix=_RETURNING_FOR_ENTRIES
     )
     deltas = [pending_delta, posted_delta]
     with connection.cursor() as cursor:
         cursor.execute(
-            _transfer_with_entries_sql(insert.sql),
-            [*insert.params, Entry.Side.DEBIT.value, *deltas, Entry.Side.CREDIT.value, *deltas],
+            _transfer_with_entries_sql(insert.sql, guard_sql),
+            [
+                *guard_params,
+                *insert.params,
+                Entry.Side.DEBIT.value,
+                *deltas,
+                Entry.Side.CREDIT.value,
+                *deltas,
+            ],
         )
-        return cursor.rowcount == 2
+        updated, entries = cursor.fetchone()
+    return entries == 2, updated == 1
 
 
 _RETURNING_FOR_ENTRIES = (
@@ -313,16 +363,29 @@ _RETURNING_FOR_ENTRIES = (
 )
 
 
-@functools.lru_cache(maxsize=4)
-def _transfer_with_entries_sql(insert_transfer: str) -> str:
-    """`WITH t AS (<insert the transfer, RETURNING>) INSERT <its entries> SELECT ... FROM t`:
-    no transfer written, no entries."""
+@functools.lru_cache(maxsize=64)
+def _transfer_with_entries_sql(insert_transfer: str, guard: str) -> str:
+    """`WITH [u AS (<guard: update an account> RETURNING 1),] t AS (<insert the transfer,
+    RETURNING>), e AS (INSERT <its entries> SELECT ... FROM t RETURNING 1) SELECT <rows
+    updated>, <entries written>`: with a guard, no update, no transfer; no transfer, no
+    entries."""
     entry = "SELECT t.id, t.{account}, t.ledger, %s, %s, %s, t.created_at FROM t"
+    insert = insert_transfer
+    prefix = ""
+    if guard:
+        prefix = f"u AS ({guard} RETURNING 1), "
+        # The transfer's VALUES (one row) become a SELECT of it only if the update happened.
+        head, _, rest = insert_transfer.partition(" VALUES (")
+        values, _, suffix = rest.partition(")")
+        insert = f"{head} SELECT {values} WHERE EXISTS (SELECT 1 FROM u){suffix}"  # noqa: S608
+    updated = "(SELECT count(*) FROM u)" if guard else "0"
+    # Only the code's own table and column names and placeholders: no value is in the text.
     return (
-        f"WITH t AS ({insert_transfer}) "
-        f"INSERT INTO {Entry._meta.db_table} ({', '.join(_ENTRY_COLUMNS)}) "  # noqa: S608
+        f"WITH {prefix}t AS ({insert}), "  # noqa: S608
+        f"e AS (INSERT INTO {Entry._meta.db_table} ({', '.join(_ENTRY_COLUMNS)}) "
         f"{entry.format(account='debit_account_id')} "
-        f"UNION ALL {entry.format(account='credit_account_id')}"
+        f"UNION ALL {entry.format(account='credit_account_id')} RETURNING 1) "
+        f"SELECT {updated}, (SELECT count(*) FROM e)"
     )
 
 
@@ -371,14 +434,18 @@ def _existing_or_raise(wanted: Transfer, existing: Transfer | None = None) -> Tr
 _Applied = list[tuple[Account, dict[str, int]]]
 
 
-def _apply(
-    transfer: Transfer, *, debit_delta: dict[str, int], credit_delta: dict[str, int]
-) -> _Applied:
-    """Update both accounts' counters (`_apply_account`), in a fixed (id) order to avoid
-    deadlocks. If a limit refuses, what was applied is undone before raising, unless the
-    transfer turns out to be a replay of one accepted before."""
+def _in_lock_order(
+    transfer: Transfer, debit_delta: dict[str, int], credit_delta: dict[str, int]
+) -> list[tuple[Account, dict[str, int]]]:
+    """Both accounts with their deltas, in a fixed (id) order, which avoids deadlocks."""
     updates = [(transfer.debit_account, debit_delta), (transfer.credit_account, credit_delta)]
-    updates.sort(key=lambda item: str(item[0].pk))
+    return sorted(updates, key=lambda item: str(item[0].pk))
+
+
+def _apply(transfer: Transfer, updates: list[tuple[Account, dict[str, int]]]) -> _Applied | None:
+    """Update the accounts' counters (`_apply_account`), in the order given. If a limit
+    refuses, what was applied is undone before raising, unless the transfer turns out to be a
+    replay of one accepted before (then None)."""
     applied: _Applied = []
     for account, delta in updates:
         try:
@@ -387,12 +454,13 @@ def _apply(
             _undo(applied)
             existing = Transfer.objects.filter(pk=transfer.pk).first()
             if existing is not None:  # a replay of a transfer that was accepted before
-                return _existing_or_raise_as_applied(transfer, existing)
+                _existing_or_raise(transfer, existing)
+                return None
             raise
     return applied
 
 
-def _refusal(account: Account, delta: dict[str, int], side: str) -> LedgerError:
+def _refusal(account: Account, delta: dict[str, int]) -> LedgerError:
     """Why a conditional update matched no row: a counter overflow, or the account's limit."""
     current = Account.objects.filter(pk=account.pk).values(*delta).first() or {}
     if any(current.get(name, 0) + value > MAX_AMOUNT for name, value in delta.items()):
@@ -403,14 +471,9 @@ def _refusal(account: Account, delta: dict[str, int], side: str) -> LedgerError:
         )
     return LedgerError(
         f"The transfer would take {account.code} over its limit.",
-        code="exceeds_credits" if side == Entry.Side.DEBIT else "exceeds_debits",
+        code="exceeds_credits" if _debit_increase(delta) > 0 else "exceeds_debits",
         fields={"account": account.code},
     )
-
-
-def _existing_or_raise_as_applied(wanted: Transfer, existing: Transfer) -> _Applied:
-    _existing_or_raise(wanted, existing)
-    return []  # nothing applied: the caller's insert will find the existing row
 
 
 def _undo(applied: _Applied) -> None:
@@ -418,11 +481,6 @@ def _undo(applied: _Applied) -> None:
         Account.objects.filter(pk=account.pk).update(
             **{name: F(name) - value for name, value in delta.items()}
         )
-
-
-def _write_entries(transfer: Transfer, *, pending_delta: int, posted_delta: int) -> None:
-    source = _entry_source(transfer, pending_delta, posted_delta)
-    insert_values(Entry, _ENTRY_FIELDS, list(_entry_rows([source], now=transfer.created_at)))
 
 
 def _entry_source(transfer: Transfer, pending_delta: int, posted_delta: int) -> tuple[Any, ...]:
@@ -637,17 +695,32 @@ _COUNTERS = {
 
 
 def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
-    """One conditional UPDATE of one account by `delta`: applied only if the account stays
-    within its limit flag and no counter passes 2**63 - 1 (zero rows updated means refused;
-    the CHECK constraints are the backstop). Conditions are differences, never sums, so they
-    cannot overflow a bigint themselves."""
+    """One conditional UPDATE of one account by `delta` (`_update_sql`), refused when it
+    matches no row."""
     if not account.is_balance_cached or not any(delta.values()):
         return []
-    # Plain SQL: it runs for every transfer, and the ORM would compile it anew each time.
+    with connection.cursor() as cursor:
+        cursor.execute(*_update_sql(account, delta))
+        updated = cursor.rowcount
+    if updated != 1:
+        raise _refusal(account, delta)
+    return [(account, delta)]
+
+
+def _debit_increase(delta: dict[str, int]) -> int:
+    return delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
+
+
+def _update_sql(account: Account, delta: dict[str, int]) -> tuple[str, list[Any]]:
+    """The conditional UPDATE of one account by `delta`: it matches the row only if the
+    account stays within its limit flag and no counter passes 2**63 - 1 (zero rows updated
+    means refused; the CHECK constraints are the backstop). Conditions are differences, never
+    sums, so they cannot overflow a bigint themselves. Plain SQL: it runs for every transfer,
+    and the ORM would compile it anew each time."""
     sets = [f"{_COUNTERS[name]} = {_COUNTERS[name]} + %s" for name in delta]
     conditions = ["id = %s"]
     params: list[Any] = [*delta.values(), pk_value(Account, account.pk)]
-    debit_increase = delta.get("debits_pending", 0) + delta.get("debits_posted", 0)
+    debit_increase = _debit_increase(delta)
     if account.debits_must_not_exceed_credits and debit_increase > 0:
         conditions.append("credits_posted - debits_posted - debits_pending >= %s")
         params.append(debit_increase)
@@ -659,16 +732,11 @@ def _apply_account(account: Account, delta: dict[str, int]) -> _Applied:
         if value > 0:
             conditions.append(f"{_COUNTERS[name]} <= %s")
             params.append(MAX_AMOUNT - value)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Account._meta.db_table} SET {', '.join(sets)} "  # noqa: S608
-            f"WHERE {' AND '.join(conditions)}",
-            params,
-        )
-        updated = cursor.rowcount
-    if updated != 1:
-        raise _refusal(account, delta, "debit" if debit_increase > 0 else "credit")
-    return [(account, delta)]
+    sql = (
+        f"UPDATE {Account._meta.db_table} SET {', '.join(sets)} "  # noqa: S608
+        f"WHERE {' AND '.join(conditions)}"
+    )
+    return sql, params
 
 
 def _write_entries_many(transfers: Iterable[tuple[Any, ...]], *, now: dt.datetime) -> None:

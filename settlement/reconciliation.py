@@ -243,9 +243,8 @@ def statement_import(
 
 def _lock_reconciliation() -> None:
     """Imports are serialised, so concurrent uploads never count a line twice."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('settlement.reconciliation'))")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('settlement.reconciliation'))")
 
 
 def _reconcile(statement: BankStatement, chunk: list[ParsedLine], counts: dict[str, int]) -> None:

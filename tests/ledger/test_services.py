@@ -431,11 +431,11 @@ def test_each_transfer_writes_its_two_entries_with_itself(book: Book) -> None:
         ("debit", -100, 0),
         ("credit", -100, 0),
     ]
-    if connection.vendor == "postgresql":
-        # Create: the pool's UPDATE, then the transfer with its entries. Post: the pending
-        # transfer's read, the resolution with its entries, then the pool's UPDATE.
-        kinds = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
-        assert kinds == ["UPDATE", "WITH", "SELECT", "WITH", "UPDATE"]
+    # Create: one statement, the pool's UPDATE guarding the transfer with its entries. Post:
+    # the pending transfer's read, the resolution with its entries, then the pool's UPDATE.
+    kinds = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
+    assert kinds == ["WITH", "SELECT", "WITH", "UPDATE"]
+    assert queries.captured_queries[0]["sql"].startswith("WITH u AS (UPDATE")
 
 
 @pytest.mark.parametrize("pending", [False, True])

@@ -197,8 +197,6 @@ def queue_name() -> str:
 def start_worker(broker: redis.Redis, queue_name: str, tmp_path: Path) -> Iterator[StartWorker]:
     """Start real workers (`celery -A config worker --pool=solo`) on the test's queue; every
     one still running is killed when the test ends, whatever happens."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the workers share the test's database")
     celery = Path(sys.executable).with_name("celery")
     env = {
         **os.environ,
