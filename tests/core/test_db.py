@@ -105,7 +105,7 @@ def test_insert_values_writes_the_rows_and_counts_what_it_wrote() -> None:
     assert AuditEvent.objects.filter(action="bulk.tested").count() == 2
 
 
-# --- the hot path's plain SQL: Selection, insert_instance, joined_transaction, locks ---------
+# --- the hot path's plain SQL: Selection, insert_instance, locks --------------------------------
 
 _EVENT_AND_ACTOR = Selection(e=AuditEvent, u=User)
 
