@@ -18,7 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.permissions import IsFinanceOfficer, IsStaff
 from core.apis import BaseApi
 from core.csv import csv_response
-from core.exceptions import NotFoundError, ValidationError
+from core.exceptions import ValidationError
 from core.idempotency import idempotent
 from core.serializers import SingleLineField, TextField
 from programmes.selectors import programme_for_input, programme_get
@@ -67,17 +67,6 @@ class BatchOutput(serializers.ModelSerializer[PayoutBatch]):
         ]
 
 
-def _batches() -> Any:
-    return PayoutBatch.objects.select_related("programme").prefetch_related("payouts")
-
-
-def _batch(batch_id: str) -> PayoutBatch:
-    batch = _batches().filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFoundError("No such payout batch.")
-    return batch
-
-
 class BatchFilter(filters.FilterSet):
     programme = filters.CharFilter(field_name="programme__code")
     status = filters.ChoiceFilter(choices=PayoutBatch.Status.choices)
@@ -102,7 +91,7 @@ class PayoutBatchesApi(BaseApi):
 
     @extend_schema(operation_id="payout_batches_list", responses={200: BatchOutput(many=True)})
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(_batches()))
+        page = self.paginate_queryset(self.filter_queryset(selectors.payout_batches()))
         return self.get_paginated_response(BatchOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={202: BatchOutput})
@@ -112,7 +101,10 @@ class PayoutBatchesApi(BaseApi):
         data.is_valid(raise_exception=True)
         programme = programme_for_input(data.validated_data["programme"])
         batch = services.payout_batch_request(programme=programme, actor=self.actor)
-        return Response(BatchOutput(_batch(str(batch.pk))).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            BatchOutput(selectors.payout_batch_get(str(batch.pk))).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class PayoutBatchDetailApi(BaseApi):
@@ -120,7 +112,7 @@ class PayoutBatchDetailApi(BaseApi):
     permission_classes = [IsStaff]
 
     def get(self, request: Request, id: str) -> Response:
-        return Response(BatchOutput(_batch(id)).data)
+        return Response(BatchOutput(selectors.payout_batch_get(id)).data)
 
 
 class PayoutBatchSubmitApi(BaseApi):
@@ -132,8 +124,8 @@ class PayoutBatchSubmitApi(BaseApi):
     @extend_schema(request=None, responses={200: BatchOutput})
     @idempotent
     def post(self, request: Request, id: str) -> Response:
-        services.payout_batch_submit(batch=_batch(id), actor=self.actor)
-        return Response(BatchOutput(_batch(id)).data)
+        services.payout_batch_submit(batch=selectors.payout_batch_get(id), actor=self.actor)
+        return Response(BatchOutput(selectors.payout_batch_get(id)).data)
 
 
 class PayoutBatchApproveApi(BaseApi):
@@ -145,8 +137,8 @@ class PayoutBatchApproveApi(BaseApi):
     @extend_schema(request=None, responses={200: BatchOutput})
     @idempotent
     def post(self, request: Request, id: str) -> Response:
-        services.payout_batch_approve(batch=_batch(id), actor=self.actor)
-        return Response(BatchOutput(_batch(id)).data)
+        services.payout_batch_approve(batch=selectors.payout_batch_get(id), actor=self.actor)
+        return Response(BatchOutput(selectors.payout_batch_get(id)).data)
 
 
 class PayoutBatchBankFileApi(BaseApi):
@@ -158,9 +150,9 @@ class PayoutBatchBankFileApi(BaseApi):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, id: str) -> HttpResponse:
-        batch = _batch(id)
+        batch = selectors.payout_batch_get(id)
         return csv_response(
-            services.payout_rows_for_bank_file(batch), filename=f"payouts-{batch.pk}.csv"
+            selectors.payout_rows_for_bank_file(batch), filename=f"payouts-{batch.pk}.csv"
         )
 
 
@@ -246,7 +238,7 @@ class ReconciliationExceptionsApi(BaseApi):
         operation_id="reconciliation_exceptions_list", responses={200: ExceptionOutput(many=True)}
     )
     def get(self, request: Request) -> Response:
-        queryset = ReconciliationException.objects.select_related("line")
+        queryset = selectors.reconciliation_exceptions()
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(ExceptionOutput(page, many=True).data)
 
@@ -263,17 +255,12 @@ class ReconciliationExceptionResolveApi(BaseApi):
     def post(self, request: Request, id: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exception = ReconciliationException.objects.filter(pk=id).first()
-        if exception is None:
-            raise NotFoundError("No such exception.")
         exception = reconciliation.exception_resolve(
-            exception=exception, note=data.validated_data["note"], actor=self.actor
+            exception=selectors.reconciliation_exception_get(id),
+            note=data.validated_data["note"],
+            actor=self.actor,
         )
-        return Response(
-            ExceptionOutput(
-                ReconciliationException.objects.select_related("line").get(pk=exception.pk)
-            ).data
-        )
+        return Response(ExceptionOutput(selectors.reconciliation_exception_get(exception.pk)).data)
 
 
 class ClawbackOutput(serializers.ModelSerializer[Clawback]):
@@ -300,7 +287,7 @@ class ClawbacksApi(BaseApi):
 
     @extend_schema(operation_id="clawbacks_list", responses={200: ClawbackOutput(many=True)})
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(Clawback.objects.all())
+        page = self.paginate_queryset(selectors.clawbacks())
         return self.get_paginated_response(ClawbackOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: ClawbackOutput})

@@ -1,15 +1,19 @@
-"""Reads for settlement: the programme report, from the ledger."""
+"""Reads for settlement: batches and their bank file, exceptions, clawbacks, and the programme
+report (from the ledger). Staff read them all (the API's permissions say who is staff)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from core.exceptions import InvalidStateError, NotFoundError
+from core.money import yuan
 from ledger.models import Transfer
 from programmes.models import Programme
 from providers.models import Accreditation
+from settlement.models import Clawback, Payout, PayoutBatch, ReconciliationException
 from vouchers.models import Voucher
 
 
@@ -110,3 +114,54 @@ def programme_report(*, programme: Programme) -> dict[str, Any]:
         for provider in sorted(unique_providers.values(), key=lambda p: (p.name, str(p.pk)))
     ]
     return {"programme": programme.code, "pools": pool_rows, "providers": providers}
+
+
+def payout_batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.select_related("programme").prefetch_related("payouts")
+
+
+def payout_batch_get(batch_id: Any) -> PayoutBatch:
+    batch = payout_batches().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFoundError("No such payout batch.")
+    return batch
+
+
+def payout_rows_for_bank_file(batch: PayoutBatch) -> list[list[Any]]:
+    """The bank payment file (API.md 6): one row per payout sent in this batch."""
+    if batch.status not in (PayoutBatch.Status.APPROVED, PayoutBatch.Status.CLOSED):
+        raise InvalidStateError("The bank file exists once the batch is approved.")
+    rows: list[list[Any]] = [
+        ["reference", "provider", "account_name", "account_number", "bank_name", "amount"]
+    ]
+    for payout in (
+        batch.payouts.exclude(status=Payout.Status.HELD)
+        .select_related("provider")
+        .order_by("reference")
+    ):
+        rows.append(
+            [
+                payout.reference,
+                payout.provider.name,
+                payout.account_name,
+                payout.account_number,
+                payout.bank_name,
+                yuan(payout.amount_fen),
+            ]
+        )
+    return rows
+
+
+def reconciliation_exceptions() -> QuerySet[ReconciliationException]:
+    return ReconciliationException.objects.select_related("line")
+
+
+def reconciliation_exception_get(exception_id: Any) -> ReconciliationException:
+    exception = reconciliation_exceptions().filter(pk=exception_id).first()
+    if exception is None:
+        raise NotFoundError("No such exception.")
+    return exception
+
+
+def clawbacks() -> QuerySet[Clawback]:
+    return Clawback.objects.all()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from typing import Any
 
 import structlog
 from django.conf import settings
@@ -393,33 +392,6 @@ def clawback_create(*, order_id: uuid.UUID, reason: str, actor: User) -> Clawbac
             after={"order": str(order.pk), "amount_fen": clawback.amount_fen, "reason": reason},
         )
     return clawback
-
-
-def payout_rows_for_bank_file(batch: PayoutBatch) -> list[list[Any]]:
-    """The bank payment file (API.md 6): one row per payout sent in this batch."""
-    from core.money import yuan
-
-    if batch.status not in (PayoutBatch.Status.APPROVED, PayoutBatch.Status.CLOSED):
-        raise InvalidStateError("The bank file exists once the batch is approved.")
-    rows: list[list[Any]] = [
-        ["reference", "provider", "account_name", "account_number", "bank_name", "amount"]
-    ]
-    for payout in (
-        batch.payouts.exclude(status=Payout.Status.HELD)
-        .select_related("provider")
-        .order_by("reference")
-    ):
-        rows.append(
-            [
-                payout.reference,
-                payout.provider.name,
-                payout.account_name,
-                payout.account_number,
-                payout.bank_name,
-                yuan(payout.amount_fen),
-            ]
-        )
-    return rows
 
 
 # --- notifications -------------------------------------------------------------------------
