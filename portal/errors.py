@@ -92,8 +92,8 @@ def show_refusal(
         return
     field_map = field_map or {}
     for name, value in exc.fields.items():
-        target = field_map.get(name, name)
-        target = target if target in form.fields else None
+        mapped = field_map.get(name, name)
+        target = mapped if mapped in form.fields else None
         for text in _messages_of(value):
             # Django's validators' messages come translated; the service's own are English.
             translated = translate(text, exc.code) if _is_known(text) else text

@@ -149,4 +149,6 @@ class MemberAddForm(forms.Form):
         roles = FIRM_ROLES if kind == Organisation.Kind.FIRM else PROVIDER_ROLES
         # Members first: the usual choice.
         ordered = sorted(roles, key=lambda role: (role.endswith("_admin"), role))
-        self.fields["role"].choices = [(role, role_label(role)) for role in ordered]
+        self.fields["role"].choices = [  # type: ignore[attr-defined]
+            (role, role_label(role)) for role in ordered
+        ]

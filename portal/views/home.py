@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from portal.views.auth import sign_in
 nav.register("home", _("Home"), "portal:home")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return sign_in(request)
     user = request.user

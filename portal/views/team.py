@@ -20,7 +20,7 @@ from portal.errors import show_refusal
 from portal.forms import MemberAddForm
 from portal.labels import role_label
 from portal.lists import Column, Filter, ListSpec
-from portal.views import portal_page
+from portal.views import HtmxHttpRequest, portal_page
 
 ORGANISATION_ROLES = FIRM_ROLES | PROVIDER_ROLES
 
@@ -56,7 +56,7 @@ def _members_spec(kind: str) -> ListSpec:
 
 
 @portal_page(*ORGANISATION_ROLES)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: HtmxHttpRequest) -> HttpResponse:
     """The list (paginated, filtered by role, sorted) and, for admins, the add form. With
     htmx, the add form and the list answer with the `_members.html` fragment."""
     user: User = request.user  # type: ignore[assignment]

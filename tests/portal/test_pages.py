@@ -16,8 +16,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
-ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ZH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+EN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def signed_in(user: User) -> Client:
@@ -44,7 +44,8 @@ def test_root_is_the_sign_in_page_with_a_csrf_token() -> None:
     assert '<label for="id_username">E-mail</label>' in body
     assert "/static/portal/portal.css" in body
     assert "/static/vendor/htmx-2.0.11/htmx.min.js" in body
-    assert "http://" not in body and "https://" not in body  # nothing from another host
+    assert "http://" not in body  # nothing from another host
+    assert "https://" not in body
 
 
 def test_root_speaks_chinese_to_a_chinese_browser() -> None:
@@ -110,7 +111,7 @@ def test_a_wrong_password_is_said_in_the_users_language() -> None:
     ],
 )
 def test_the_sign_in_form_locks_out_after_five_failures(
-    headers: dict[str, str], message: str
+    headers: dict[str, Any], message: str
 ) -> None:
     user = factories.user_with_role(Role.FIRM_ADMIN)
     client = Client()
@@ -262,7 +263,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password() -> None:
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "重置您在城市人工智能补贴平台的密码"
-    link = re.search(r"http://testserver(/password-reset/\S+)", mail.outbox[0].body)
+    link = re.search(r"http://testserver(/password-reset/\S+)", str(mail.outbox[0].body))
     assert link is not None
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200
