@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # localhost's usual ports. See scripts/services.py.
 SERVICES := $(BIN)/python scripts/services.py exec
 
-.PHONY: run test lint install worker beat migrate demo format clean services-stop client
+.PHONY: run test lint install worker beat migrate demo format clean services-stop client messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -45,6 +45,15 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The portal's translations: collect every marked string into locale/zh_Hans/.../django.po,
+# then compile the .mo (both committed: `make run` needs no gettext). Needs GNU gettext.
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'clients/*' --ignore 'tests/*' \
+	--ignore 'staticfiles/*' --ignore 'benchmarks/*' --ignore 'scripts/*' --ignore '.services/*'
+messages: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --add-location file \
+		$(MESSAGES_IGNORE)
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -l zh_Hans --ignore '.venv'
 
 # Regenerate the typed Python client in clients/python/ from the OpenAPI schema.
 client: install

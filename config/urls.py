@@ -29,9 +29,12 @@ urlpatterns = [
         name="redoc",
     ),
     path("api/v1/", include(api_v1)),
+    # The portal (web pages): last, it owns `/`.
+    path("", include("portal.urls")),
 ]
 
-handler400 = "core.views.bad_request"
-handler403 = "core.views.permission_denied"
-handler404 = "core.views.not_found"
-handler500 = "core.views.server_error"
+# Pages for people (the portal's), the JSON envelope for programs and under /api/.
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.not_found"
+handler500 = "portal.views.errors.server_error"

@@ -1,0 +1,107 @@
+"""The one way a refusal reaches a page: a service's `DomainError`, in the user's language.
+
+`show_refusal(request, exc, form)` puts each of the error's `fields` on the form field of the
+same name (or the form's top when the form has no such field) and its message at the form's
+top, or, with no form, as a Django message. Services speak English (the API's language); the
+portal translates their messages here. Django's own messages (password validators) arrive
+already translated. Add an area's refusals to `REFUSALS` (exact messages) or `PREFIXES`
+(messages that end in a detail, such as the credit code's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import structlog
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+log = structlog.get_logger(__name__)
+
+REFUSALS: dict[str, Promise] = {
+    # accounts.services
+    "The password is too weak.": _("The password is too weak."),
+    "A user with this e-mail already exists.": _("A user with this e-mail already exists."),
+    "An organisation with this credit code is already registered.": _(
+        "An organisation with this credit code is already registered."
+    ),
+    "Already registered.": _("Already registered."),
+    "Only an organisation admin may add members.": _("Only an organisation admin may add members."),
+    "The current password is wrong.": _("The current password is wrong."),
+    "The e-mail or password is wrong.": _("The e-mail or password is wrong."),
+    "Your role does not allow this action.": _("Your role does not allow this action."),
+}
+PREFIXES: dict[str, Promise] = {
+    "Not a valid unified social credit code": _(
+        "Not a valid unified social credit code: check its 18 characters and check digit."
+    ),
+    "A firm member's role must be one of": _("Choose one of the roles listed."),
+    "A provider member's role must be one of": _("Choose one of the roles listed."),
+    "Must be one of": _("Choose one of the roles listed."),
+}
+# Whatever a class of refusal says when its message is not known here.
+FALLBACKS: dict[str, Promise] = {
+    "permission_denied": _("Your role does not allow this action."),
+    "not_found": _("This item does not exist or is not yours."),
+    "invalid_state": _("This item is not in a state that allows this action."),
+    "conflict": _("Someone changed this at the same time; try again."),
+}
+DEFAULT: Promise = _("This request was refused.")
+
+
+def translate(message: str, code: str | None = None) -> str:
+    """The user-language text of a service's message."""
+    if message in REFUSALS:
+        return str(REFUSALS[message])
+    for prefix, text in PREFIXES.items():
+        if message.startswith(prefix):
+            return str(text)
+    if code in FALLBACKS:
+        return str(FALLBACKS[code])
+    log.warning("portal.refusal_untranslated", message=message, code=code)
+    return str(DEFAULT)
+
+
+def _messages_of(value: Any) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from _messages_of(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _messages_of(item)
+    else:
+        yield str(value)
+
+
+def show_refusal(
+    request: HttpRequest,
+    exc: DomainError,
+    form: forms.BaseForm | None = None,
+    field_map: Mapping[str, str] | None = None,
+) -> None:
+    """Show `exc` on `form` (its fields, by name or through `field_map`) or as a message."""
+    summary = translate(exc.message, exc.code)
+    if form is None:
+        messages.error(request, summary)
+        return
+    field_map = field_map or {}
+    for name, value in exc.fields.items():
+        mapped = field_map.get(name, name)
+        target = mapped if mapped in form.fields else None
+        for text in _messages_of(value):
+            # Django's validators' messages come translated; the service's own are English.
+            translated = translate(text, exc.code) if _is_known(text) else text
+            if target is None and translated == summary:
+                continue  # said once, at the top
+            form.add_error(target, translated)
+    form.add_error(None, summary)
+
+
+def _is_known(text: str) -> bool:
+    return text in REFUSALS or any(text.startswith(prefix) for prefix in PREFIXES)
