@@ -82,7 +82,9 @@ pytestmark = [
 ]
 
 REDIS_DB = 11  # this test's own Redis database, flushed when it starts
-WAIT_SECONDS = 30  # for a worker to start and block, or to finish the batch
+# For a worker to start and block, or to finish the batch: seconds on an idle machine, but a
+# Celery worker starting on two busy cores has been seen to need more than 30.
+WAIT_SECONDS = 120
 POLL_SECONDS = 0.05
 TRANSPORT_OPTIONS = {
     "visibility_timeout": 1,
