@@ -52,8 +52,8 @@ def migrate(url: str) -> None:
     )
 
 
-def setup_django(url: str) -> None:
-    os.environ.update(django_env(url))
+def setup_django(url: str, **extra: str) -> None:
+    os.environ.update(django_env(url, **extra))
     # Run as a script, this folder is first on sys.path, where `settlement.py` (the benchmark)
     # would shadow the `settlement` app: put the project root first instead.
     # Celery also puts the working directory on sys.path, so work from the project root.
