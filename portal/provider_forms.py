@@ -24,14 +24,16 @@ class YuanField(forms.CharField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 24)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        # Not `max_length`: its validator runs on the cleaned value, which is fen.
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": 24})
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = str(super().to_python(value) or "").replace(",", "").replace("¥", "").strip()
         if not text:
             return None
+        if len(text) > 24:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             amount = Decimal(text)
         except InvalidOperation:

@@ -54,7 +54,9 @@ class ProviderWorld:
     def batch(self, *, approve: bool = True) -> PayoutBatch:
         """A batch prepared through the services (the worker's task, run here), submitted by
         the maker and approved by the checker: its payouts are sent."""
-        batch = settlement.payout_batch_request(programme=self.world.programme, actor=self.world.maker)
+        batch = settlement.payout_batch_request(
+            programme=self.world.programme, actor=self.world.maker
+        )
         settlement.payout_batch_prepare(batch_id=batch.pk)
         batch.refresh_from_db()
         if approve:
@@ -80,5 +82,3 @@ def provider_world(world: World) -> ProviderWorld:
     admin = world.provider()
     member = factories.user_with_role(Role.PROVIDER_MEMBER, admin.organisation)
     return ProviderWorld(world=world, admin=admin, member=member)
-
-
