@@ -34,7 +34,8 @@ def test_a_payout_shows_the_orders_it_pays_and_no_other(
     page = client.get(f"/provider/payouts/{later.pk}").content.decode()
     first_page = client.get(f"/provider/payouts/{earlier.pk}").content.decode()
 
-    assert later.reference in listing and earlier.reference in listing
+    assert later.reference in listing
+    assert earlier.reference in listing
     assert re.search(
         rf"{later.reference}</code></a></td>\s*<td><time[^>]*>[^<]+</time></td>\s*"
         r'<td class="number">¥215.00</td>\s*<td><span class="status status--paid">Paid',
@@ -43,7 +44,8 @@ def test_a_payout_shows_the_orders_it_pays_and_no_other(
     shown = re.findall(r'href="/provider/orders/([0-9a-f-]+)"', page)
     assert shown == [str(second.pk), str(third.pk)]
     assert re.findall(r'href="/provider/orders/([0-9a-f-]+)"', first_page) == [str(first.pk)]
-    assert "Payout total" in page and "¥215.00" in page
+    assert "Payout total" in page
+    assert "¥215.00" in page
     assert "Adjustments" not in page
     assert_ledger_ok()
 
