@@ -80,8 +80,9 @@ def _order(user: User, order_id: str) -> Order:
 def order_list(request: HttpRequest) -> HttpResponse:
     """The inbox: by default the orders that wait on the provider (to accept, to deliver)."""
     if "status" not in request.GET:
-        request.GET = request.GET.copy()
-        request.GET["status"] = "action"
+        params = request.GET.copy()
+        params["status"] = "action"
+        request.GET = params  # type: ignore[assignment]
     user: User = request.user  # type: ignore[assignment]
     listing = SPEC.paginate(request, _orders(user))
     return render(request, "portal/inbox/list.html", {"listing": listing})
