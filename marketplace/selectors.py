@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES, STAFF_ROLES
-from marketplace.models import Offering, Order
+from marketplace.models import Delivery, Offering, OfferingPrice, Order
 
 
 def offerings_for(*, user: User) -> QuerySet[Offering]:
@@ -29,3 +34,51 @@ def orders_for(*, user: User) -> QuerySet[Order]:
     if user.roles & PROVIDER_ROLES and user.organisation_id:
         return queryset.filter(provider_id=user.organisation_id)
     return queryset.none()
+
+
+def offerings_of_provider(*, user: User) -> QuerySet[Offering]:
+    """The caller's own offerings, active and archived (a provider's; none for anyone else)."""
+    if not (user.roles & PROVIDER_ROLES and user.organisation_id):
+        return Offering.objects.none()
+    return Offering.objects.select_related("programme").filter(provider_id=user.organisation_id)
+
+
+def offering_prices(*, offering: Offering) -> QuerySet[OfferingPrice]:
+    """An offering's dated prices, newest first (the caller already holds the offering)."""
+    return OfferingPrice.objects.filter(offering=offering).order_by("-effective_from", "-id")
+
+
+def deliveries_of(*, order: Order) -> QuerySet[Delivery]:
+    """An order's delivery reports, oldest first (the caller already holds the order)."""
+    return Delivery.objects.filter(order=order).order_by("created_at", "id")
+
+
+def provider_order_figures(*, user: User, months_from: dt.datetime) -> dict[str, Any]:
+    """The provider's orders in figures, in two aggregate queries: how many wait on it in
+    each open status, the subsidy held on open orders, the subsidy captured, and the subsidy
+    captured per month (by the month the order completed, in the platform's time zone)
+    since `months_from`."""
+    orders = Order.objects.filter(provider_id=user.organisation_id)
+    if not (user.roles & PROVIDER_ROLES and user.organisation_id):
+        orders = orders.none()
+    statuses = {
+        "pending_provider": Order.Status.PENDING_PROVIDER,
+        "accepted": Order.Status.ACCEPTED,
+        "awaiting_confirmation": Order.Status.AWAITING_CONFIRMATION,
+        "disputed": Order.Status.DISPUTED,
+    }
+    figures = orders.aggregate(
+        **{name: Count("id", filter=Q(status=status)) for name, status in statuses.items()},
+        held_fen=Coalesce(Sum("subsidy_fen", filter=Q(status__in=Order.OPEN_STATUSES)), 0),
+        captured_fen=Coalesce(
+            Sum("captured_subsidy_fen", filter=Q(status=Order.Status.COMPLETED)), 0
+        ),
+    )
+    figures["captured_by_month"] = dict(
+        orders.filter(status=Order.Status.COMPLETED, resolved_at__gte=months_from)
+        .annotate(month=TruncMonth("resolved_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(total=Coalesce(Sum("captured_subsidy_fen"), 0))
+        .values_list("month", "total")
+    )
+    return figures

@@ -10,6 +10,7 @@ already translated. Add an area's refusals to `REFUSALS` (exact messages) or `PR
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,6 +37,22 @@ REFUSALS: dict[str, Promise] = {
     "The current password is wrong.": _("The current password is wrong."),
     "The e-mail or password is wrong.": _("The e-mail or password is wrong."),
     "Your role does not allow this action.": _("Your role does not allow this action."),
+    # marketplace.services and providers.services: the partner portal
+    "Only a provider may do this.": _("Only a provider may do this."),
+    "Only a provider admin may do this.": _("Only a provider administrator may do this."),
+    "An archived offering cannot be changed.": _("An archived offering cannot be changed."),
+    "The offering is already archived.": _("The offering is already archived."),
+    "No such order.": _("This order does not exist or is not yours."),
+    "The order has deliveries; it cannot be rejected.": _(
+        "The order has deliveries; it cannot be rejected."
+    ),
+    "Nothing was delivered: reject the order instead.": _(
+        "Nothing was delivered: reject the order instead."
+    ),
+    "The quantity must be positive.": _("The quantity must be above zero."),
+    "Must be > 0.": _("The quantity must be above zero."),
+    "The quantity is too large.": _("The quantity is too large."),
+    "Already used for a delivery.": _("This fapiao number is already used for a delivery."),
 }
 PREFIXES: dict[str, Promise] = {
     "Not a valid unified social credit code": _(
@@ -44,7 +61,34 @@ PREFIXES: dict[str, Promise] = {
     "A firm member's role must be one of": _("Choose one of the roles listed."),
     "A provider member's role must be one of": _("Choose one of the roles listed."),
     "Must be one of": _("Choose one of the roles listed."),
+    "The provider is not accredited for": _(
+        "Your organisation is not accredited for this category in this programme."
+    ),
 }
+# Messages that carry a figure: the figure is kept, the sentence translated.
+PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
+    (
+        re.compile(r"^Fapiao (?P<number>\S+) already justifies another delivery\.$"),
+        _("Fapiao %(number)s already justifies another delivery."),
+    ),
+    (
+        re.compile(r"^Only (?P<remaining>[0-9.]+) remains to be delivered\.$"),
+        _("Only %(remaining)s remains to be delivered."),
+    ),
+    (re.compile(r"^At most (?P<limit>[0-9.]+)\.$"), _("At most %(limit)s.")),
+    (
+        re.compile(r"^(A \w+ quantity has at m|At m)ost (?P<places>\d+) decimal places.*$"),
+        _("At most %(places)s decimal places for this unit."),
+    ),
+    (
+        re.compile(r"^Programme (?P<programme>\S+) has no (?P<categories>.+) pool\.$"),
+        _("Programme %(programme)s has no pool for: %(categories)s."),
+    ),
+    (
+        re.compile(r"^Not in (?P<programme>\S+): (?P<categories>.+)\.$"),
+        _("Programme %(programme)s has no pool for: %(categories)s."),
+    ),
+]
 # Whatever a class of refusal says when its message is not known here.
 FALLBACKS: dict[str, Promise] = {
     "permission_denied": _("Your role does not allow this action."),
@@ -59,6 +103,10 @@ def translate(message: str, code: str | None = None) -> str:
     """The user-language text of a service's message."""
     if message in REFUSALS:
         return str(REFUSALS[message])
+    for pattern, template in PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return str(template) % match.groupdict()
     for prefix, text in PREFIXES.items():
         if message.startswith(prefix):
             return str(text)
@@ -104,4 +152,8 @@ def show_refusal(
 
 
 def _is_known(text: str) -> bool:
-    return text in REFUSALS or any(text.startswith(prefix) for prefix in PREFIXES)
+    return (
+        text in REFUSALS
+        or any(text.startswith(prefix) for prefix in PREFIXES)
+        or any(pattern.match(text) for pattern, _template in PATTERNS)
+    )

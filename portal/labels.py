@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.roles import Role
+from core.money import Category
+from marketplace.models import Offering, Order, Unit
+from providers.models import Accreditation, AccreditationRequest
+from settlement.models import Payout
 
 ROLE_LABELS: dict[str, Promise] = {
     Role.FIRM_ADMIN: _("Firm administrator"),
@@ -26,3 +30,62 @@ KIND_LABELS: dict[str, Promise] = {
 def role_label(role: str) -> str:
     label = ROLE_LABELS.get(role)
     return str(label) if label is not None else role
+
+
+# --- the marketplace and settlement's values ---------------------------------------------------
+CATEGORY_LABELS: dict[str, Promise] = {
+    Category.COMPUTE: _("Compute"),
+    Category.MODEL: _("Model APIs"),
+    Category.DATA: _("Data sets"),
+}
+UNIT_LABELS: dict[str, Promise] = {
+    Unit.GPU_HOUR: _("GPU-hour"),
+    Unit.MILLION_TOKENS: _("Million tokens"),
+    Unit.DATASET: _("Data set"),
+}
+OFFERING_STATUS_LABELS: dict[str, Promise] = {
+    Offering.Status.ACTIVE: _("Listed"),
+    Offering.Status.ARCHIVED: _("Archived"),
+}
+ORDER_STATUS_LABELS: dict[str, Promise] = {
+    Order.Status.PENDING_PROVIDER: _("Waiting for the provider"),
+    Order.Status.ACCEPTED: _("Accepted"),
+    Order.Status.REJECTED: _("Rejected"),
+    Order.Status.CANCELLED: _("Cancelled"),
+    Order.Status.EXPIRED: _("Expired"),
+    Order.Status.AWAITING_CONFIRMATION: _("Awaiting the firm's confirmation"),
+    Order.Status.DISPUTED: _("Disputed"),
+    Order.Status.COMPLETED: _("Completed"),
+    Order.Status.VOIDED: _("Voided"),
+}
+PAYOUT_STATUS_LABELS: dict[str, Promise] = {
+    Payout.Status.PENDING: _("In a batch"),
+    Payout.Status.SENT: _("Sent"),
+    Payout.Status.PAID: _("Paid"),
+    Payout.Status.RETURNED: _("Returned by the bank"),
+    Payout.Status.HELD: _("Held"),
+}
+REQUEST_STATUS_LABELS: dict[str, Promise] = {
+    AccreditationRequest.Status.PENDING: _("Under review"),
+    AccreditationRequest.Status.APPROVED: _("Approved"),
+    AccreditationRequest.Status.REJECTED: _("Rejected"),
+}
+ACCREDITATION_STATUS_LABELS: dict[str, Promise] = {
+    Accreditation.Status.ACTIVE: _("Accredited"),
+    Accreditation.Status.SUSPENDED: _("Suspended"),
+}
+VALUE_LABELS: dict[str, dict[str, Promise]] = {
+    "category": CATEGORY_LABELS,
+    "unit": UNIT_LABELS,
+    "offering_status": OFFERING_STATUS_LABELS,
+    "order_status": ORDER_STATUS_LABELS,
+    "payout_status": PAYOUT_STATUS_LABELS,
+    "request_status": REQUEST_STATUS_LABELS,
+    "accreditation_status": ACCREDITATION_STATUS_LABELS,
+}
+
+
+def value_label(kind: str, value: str) -> str:
+    """The translated name of a stored value (`kind` is a key of `VALUE_LABELS`)."""
+    label = VALUE_LABELS[kind].get(value)
+    return str(label) if label is not None else value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.views.i18n import set_language
 
 from core.urls import route
-from portal.views import auth, home, team
+from portal.views import accreditation, auth, home, offerings, payouts, provider_orders, team
 
 app_name = "portal"
 
@@ -27,4 +27,44 @@ urlpatterns = [
     route("password-reset/done", auth.password_reset_complete, "password-reset-complete"),
     route("team", team.members, "team"),
     route("team/<uuid:membership_id>", team.member, "member"),
+    # the partner portal (providers)
+    route("provider/offerings", offerings.offering_list, "provider-offerings"),
+    route("provider/offerings/new", offerings.offering_new, "provider-offering-new"),
+    route("provider/offerings/<uuid:offering_id>", offerings.offering_detail, "provider-offering"),
+    route(
+        "provider/offerings/<uuid:offering_id>/archive",
+        offerings.offering_archive,
+        "provider-offering-archive",
+    ),
+    route("provider/orders", provider_orders.order_list, "provider-orders"),
+    route("provider/orders/<uuid:order_id>", provider_orders.order_detail, "provider-order"),
+    route(
+        "provider/orders/<uuid:order_id>/accept",
+        provider_orders.order_accept,
+        "provider-order-accept",
+    ),
+    route(
+        "provider/orders/<uuid:order_id>/reject",
+        provider_orders.order_reject,
+        "provider-order-reject",
+    ),
+    route(
+        "provider/orders/<uuid:order_id>/deliveries",
+        provider_orders.delivery_new,
+        "provider-order-deliveries",
+    ),
+    route(
+        "provider/orders/<uuid:order_id>/complete",
+        provider_orders.order_complete,
+        "provider-order-complete",
+    ),
+    route("provider/payouts", payouts.payout_list, "provider-payouts"),
+    route("provider/payouts/<uuid:payout_id>", payouts.payout_detail, "provider-payout"),
+    route(
+        "provider/payouts/<uuid:payout_id>/remittance.<str:fmt>",
+        payouts.payout_download,
+        "provider-payout-download",
+    ),
+    route("provider/accreditation", accreditation.accreditation, "provider-accreditation"),
+    route("provider/bank-account", accreditation.bank_account, "provider-bank-account"),
 ]

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.roles import PROVIDER_ROLES, STAFF_ROLES
-from providers.models import Accreditation, AccreditationRequest
+from providers.models import Accreditation, AccreditationRequest, BankAccount
 
 
 def accreditation_requests_for(*, user: User) -> QuerySet[AccreditationRequest]:
@@ -45,3 +45,10 @@ def accreditations_for(*, user: User) -> QuerySet[Accreditation]:
     if user.roles & PROVIDER_ROLES and user.organisation_id:
         return queryset.filter(provider_id=user.organisation_id)
     return queryset.none()
+
+
+def bank_account_for(*, user: User) -> BankAccount | None:
+    """The caller's provider's bank account, if one is set (a provider's roles only)."""
+    if not (user.roles & PROVIDER_ROLES and user.organisation_id):
+        return None
+    return BankAccount.objects.filter(provider_id=user.organisation_id).first()

@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.roles import PROVIDER_ROLES
 from portal import nav
 from portal.views.auth import sign_in
+from settlement import selectors as settlement_selectors
 
 nav.register("home", _("Home"), "portal:home")
 
@@ -28,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
         else "portal/home/firm.html"
     )
     roles = sorted(user.roles)
-    return render(
-        request, template, {"organisation": organisation, "roles": roles, "visible": visible}
-    )
+    context = {"organisation": organisation, "roles": roles, "visible": visible}
+    if organisation.kind == Organisation.Kind.PROVIDER and user.roles & PROVIDER_ROLES:
+        context["dashboard"] = settlement_selectors.provider_dashboard(user=user)
+    return render(request, template, context)

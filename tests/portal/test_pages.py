@@ -294,7 +294,12 @@ def test_nav_shows_the_team_entry_in_the_section_of_the_organisations_kind() -> 
 
     assert re.search(r'side-nav__heading">Firm</h2>\s*<ul>\s*<li><a href="/team">Team', firm)
     assert 'side-nav__heading">Provider</h2>' not in firm
-    assert re.search(r'side-nav__heading">Provider</h2>\s*<ul>\s*<li><a href="/team">', provider)
+    assert re.search(
+        r'side-nav__heading">Provider</h2>\s*<ul>\s*<li><a href="/provider/offerings">Offerings'
+        r'(?:(?!</ul>).)*<li><a href="/team">Team',
+        provider,
+        re.S,
+    )
 
 
 # --- team: the list, the add form, the query count -------------------------------------------
