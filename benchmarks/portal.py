@@ -67,14 +67,44 @@ def seed_world(rng: random.Random) -> dict[str, Any]:
     for _ in range(FIRMS):
         voucher = issued_voucher(programme, "compute", 50_000_000, officer=officer)
         firms.append({"admin": voucher.application.applied_by, "voucher": voucher})
-    return {
+    world = {
         "programme": programme,
         "officer": officer,
-        "finance": user_with_role(Role.FINANCE_OFFICER),
-        "auditor": user_with_role(Role.AUDITOR),
+        "maker": user_with_role(Role.FINANCE_OFFICER),
+        "checker": user_with_role(Role.FINANCE_OFFICER),
         "providers": providers,
         "firms": firms,
     }
+    world["payout"] = settled_payout(world)
+    return world
+
+
+def settled_payout(world: dict[str, Any]) -> Any:
+    """The first provider's orders of 20 firms taken through the services to a sent payout,
+    so its payout pages have one to show."""
+    from marketplace import services as market
+    from providers.services import bank_account_set
+    from settlement import services as settlement
+    from settlement.models import Payout
+    from tests.factories import delivered_order, placed_order
+
+    provider = world["providers"][0]
+    bank_account_set(
+        actor=provider["admin"],
+        account_name="Benchmark Cloud",
+        account_number="6222000011112222",
+        bank_name="Bank of Shanghai",
+    )
+    for firm in world["firms"][:20]:
+        order = placed_order(provider["offerings"][0], firm["voucher"], "10")
+        delivered_order(order, provider["admin"], "10")
+        market.order_confirm(actor=firm["admin"], order_id=order.pk)
+    batch = settlement.payout_batch_request(programme=world["programme"], actor=world["maker"])
+    settlement.payout_batch_prepare(batch_id=batch.pk)
+    batch.refresh_from_db()
+    settlement.payout_batch_submit(batch=batch, actor=world["maker"])
+    settlement.payout_batch_approve(batch=batch, actor=world["checker"])
+    return Payout.objects.get(batch=batch, provider=provider["admin"].organisation)
 
 
 STATUSES = [
@@ -147,14 +177,31 @@ def seed_orders(world: dict[str, Any], count: int, rng: random.Random) -> None:
 
 def pages(world: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """(name, user, path) of every portal page, each as the user who works with it."""
+    from marketplace.models import Order
+
     firm = world["firms"][0]["admin"]
     provider = world["providers"][0]["admin"]
+    offering = world["providers"][0]["offerings"][0]
+    order = Order.objects.filter(provider=provider.organisation).order_by("created_at").first()
+    assert order is not None
+    payout = world["payout"]
     return [
         ("home (firm)", firm, "/"),
         ("home (provider)", provider, "/"),
         ("home (programme officer)", world["officer"], "/"),
         ("team (firm)", firm, "/team"),
         ("team (provider)", provider, "/team"),
+        ("provider offerings", provider, "/provider/offerings"),
+        ("provider offering", provider, f"/provider/offerings/{offering.pk}"),
+        ("provider order inbox", provider, "/provider/orders"),
+        ("provider orders, completed", provider, "/provider/orders?status=completed&sort=-amount"),
+        ("provider order", provider, f"/provider/orders/{order.pk}"),
+        ("provider payouts", provider, "/provider/payouts"),
+        ("provider payout", provider, f"/provider/payouts/{payout.pk}"),
+        ("provider remittance CSV", provider, f"/provider/payouts/{payout.pk}/remittance.csv"),
+        ("provider remittance XLSX", provider, f"/provider/payouts/{payout.pk}/remittance.xlsx"),
+        ("provider accreditation", provider, "/provider/accreditation"),
+        ("provider bank account", provider, "/provider/bank-account"),
     ]
 
 
