@@ -1,12 +1,16 @@
-"""Translated names of the values the pages show (roles, organisation kinds)."""
+"""Translated names of the values the pages show (roles, organisation kinds, categories,
+units, statuses, relations)."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Affiliation, Organisation
 from accounts.roles import Role
+from core.money import Category
+from marketplace.models import Order, Unit
+from vouchers.models import Voucher, VoucherApplication
 
 ROLE_LABELS: dict[str, Promise] = {
     Role.FIRM_ADMIN: _("Firm administrator"),
@@ -26,3 +30,64 @@ KIND_LABELS: dict[str, Promise] = {
 def role_label(role: str) -> str:
     label = ROLE_LABELS.get(role)
     return str(label) if label is not None else role
+
+
+CATEGORY_LABELS: dict[str, Promise] = {
+    Category.COMPUTE: _("Compute"),
+    Category.MODEL: _("Model tokens"),
+    Category.DATA: _("Data sets"),
+}
+UNIT_LABELS: dict[str, Promise] = {
+    Unit.GPU_HOUR: _("GPU-hour"),
+    Unit.MILLION_TOKENS: _("million tokens"),
+    Unit.DATASET: _("data set"),
+}
+ORDER_STATUS_LABELS: dict[str, Promise] = {
+    Order.Status.PENDING_PROVIDER: _("Waiting for the provider"),
+    Order.Status.ACCEPTED: _("Accepted"),
+    Order.Status.REJECTED: _("Rejected"),
+    Order.Status.CANCELLED: _("Cancelled"),
+    Order.Status.EXPIRED: _("Expired"),
+    Order.Status.AWAITING_CONFIRMATION: _("Delivered: to confirm"),
+    Order.Status.DISPUTED: _("Disputed"),
+    Order.Status.COMPLETED: _("Completed"),
+    Order.Status.VOIDED: _("Voided"),
+}
+APPLICATION_STATUS_LABELS: dict[str, Promise] = {
+    VoucherApplication.Status.PENDING: _("Under review"),
+    VoucherApplication.Status.APPROVED: _("Approved"),
+    VoucherApplication.Status.REJECTED: _("Rejected"),
+}
+# A voucher's shown status (`vouchers.selectors.voucher_figures`): `exhausted` is an active
+# voucher with nothing free.
+VOUCHER_STATUS_LABELS: dict[str, Promise] = {
+    Voucher.Status.ACTIVE: _("Active"),
+    "exhausted": _("Used up"),
+    Voucher.Status.EXPIRED: _("Expired"),
+    Voucher.Status.REVOKED: _("Revoked"),
+}
+RELATION_LABELS: dict[str, Promise] = {
+    Affiliation.Relation.SHAREHOLDER: _("Shareholder"),
+    Affiliation.Relation.SUBSIDIARY: _("Subsidiary"),
+    Affiliation.Relation.PARENT: _("Parent company"),
+    Affiliation.Relation.SAME_GROUP: _("Same group"),
+    Affiliation.Relation.OTHER: _("Other relation"),
+}
+LABELS: dict[str, dict[str, Promise]] = {
+    "category": CATEGORY_LABELS,
+    "unit": UNIT_LABELS,
+    "order_status": ORDER_STATUS_LABELS,
+    "application_status": APPLICATION_STATUS_LABELS,
+    "voucher_status": VOUCHER_STATUS_LABELS,
+    "relation": RELATION_LABELS,
+}
+
+
+def label(value: str, kind: str) -> str:
+    """The translated name of `value` among the values of `kind` (a key of `LABELS`)."""
+    text = LABELS[kind].get(value)
+    return str(text) if text is not None else value
+
+
+def choices(kind: str) -> list[tuple[str, str | Promise]]:
+    return list(LABELS[kind].items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.views.i18n import set_language
 
 from core.urls import route
-from portal.views import auth, home, team
+from portal.views import affiliations, auth, catalogue, home, orders, team, vouchers
 
 app_name = "portal"
 
@@ -27,4 +27,16 @@ urlpatterns = [
     route("password-reset/done", auth.password_reset_complete, "password-reset-complete"),
     route("team", team.members, "team"),
     route("team/<uuid:membership_id>", team.member, "member"),
+    # the firms' pages
+    route("catalogue", catalogue.catalogue, "catalogue"),
+    route("catalogue/<uuid:offering_id>/order", catalogue.order_new, "order-new"),
+    route("catalogue/<uuid:offering_id>/quote", catalogue.order_quote, "order-quote"),
+    route("vouchers", vouchers.vouchers, "vouchers"),
+    route("vouchers/applications", vouchers.applications, "voucher-applications"),
+    route("orders", orders.orders, "orders"),
+    route("orders/<uuid:order_id>", orders.order, "order"),
+    route("orders/<uuid:order_id>/cancel", orders.order_cancel, "order-cancel"),
+    route("orders/<uuid:order_id>/confirm", orders.order_confirm, "order-confirm"),
+    route("orders/<uuid:order_id>/dispute", orders.order_dispute, "order-dispute"),
+    route("affiliations", affiliations.affiliations, "affiliations"),
 ]
