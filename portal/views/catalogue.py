@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -142,13 +143,16 @@ def order_new(request: HtmxHttpRequest, offering_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             voucher = form.cleaned_data["voucher"]
             try:
-                order = services.order_place(
-                    actor=user,
-                    offering_id=offering.pk,
-                    quantity=form.cleaned_data["quantity"],
-                    voucher_id=uuid.UUID(voucher) if voucher else None,
-                    expected_unit_price_fen=form.cleaned_data["expected_unit_price_fen"],
-                )
+                # One transaction for the view, as the API's: order_place joins it without a
+                # savepoint, so a refusal rolls back this block and no more.
+                with transaction.atomic():
+                    order = services.order_place(
+                        actor=user,
+                        offering_id=offering.pk,
+                        quantity=form.cleaned_data["quantity"],
+                        voucher_id=uuid.UUID(voucher) if voucher else None,
+                        expected_unit_price_fen=form.cleaned_data["expected_unit_price_fen"],
+                    )
             except DomainError as exc:
                 show_refusal(request, exc, form, {"unit_price_fen": "expected_unit_price_fen"})
                 offering = _offering(user, offering_id)  # as it is now: a new price shows

@@ -28,7 +28,7 @@ class FirmWorld:
 
 
 def firm_world(*, firm_admin: User | None = None, voucher_fen: int = 100_000) -> FirmWorld:
-    programme = factories.ProgrammeFactory(name="Shanghai AI Vouchers")
+    programme: Programme = factories.ProgrammeFactory.create(name="Shanghai AI Vouchers")
     factories.BudgetPoolFactory(programme=programme, category=Category.COMPUTE, rate_bps=3000)
     factories.BudgetPoolFactory(programme=programme, category=Category.MODEL, rate_bps=5000)
     officer = factories.user_with_role(Role.PROGRAMME_OFFICER)
