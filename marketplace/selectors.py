@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Now, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import FIRM_ROLES, PROVIDER_ROLES, STAFF_ROLES
+from core.money import subsidy_of
 from marketplace.models import Delivery, Offering, OfferingPrice, Order
+from vouchers.models import Voucher
 
 
 def offerings_for(*, user: User) -> QuerySet[Offering]:
@@ -82,3 +86,60 @@ def provider_order_figures(*, user: User, months_from: dt.datetime) -> dict[str,
         .values_list("month", "total")
     )
     return figures
+
+
+def catalogue_for(*, user: User, search: str = "") -> QuerySet[Offering]:
+    """The active offerings (searched by name), each annotated with `voucher_rate_bps`: the
+    best rate among the caller's firm's live vouchers with a free balance in the offering's
+    programme and category (None without one; always None for a caller who is not a firm)."""
+    queryset = offerings_for(user=user).filter(status=Offering.Status.ACTIVE)
+    if search.strip():
+        queryset = queryset.filter(name__icontains=search.strip())
+    firm_id = user.organisation_id if user.roles & FIRM_ROLES else None
+    free = F("account__credits_posted") - F("account__debits_posted") - F("account__debits_pending")
+    rates = (
+        Voucher.objects.filter(
+            firm_id=firm_id,
+            programme_id=OuterRef("programme_id"),
+            category=OuterRef("category"),
+            status=Voucher.Status.ACTIVE,
+            valid_until__gt=Now(),
+        )
+        .alias(free_fen=free)
+        .filter(free_fen__gt=0)
+        .order_by("-rate_bps")
+        .values("rate_bps")[:1]
+    )
+    return queryset.annotate(voucher_rate_bps=Subquery(rates))
+
+
+def catalogue_prices(offerings: Iterable[Offering]) -> list[Offering]:
+    """The offerings of `catalogue_for`, each with `subsidised_unit_price_fen`: what the firm
+    pays per unit under its voucher before the voucher's balance and the yearly cap limit it,
+    `price − floor(price × rate)` (the order's own rounding); None without a voucher."""
+    rows = list(offerings)
+    for offering in rows:
+        rate = getattr(offering, "voucher_rate_bps", None)
+        offering.subsidised_unit_price_fen = (  # type: ignore[attr-defined]
+            None
+            if rate is None
+            else offering.unit_price_fen - subsidy_of(offering.unit_price_fen, rate)
+        )
+    return rows
+
+
+def order_rows_for(*, user: User) -> QuerySet[Order]:
+    """`orders_for`, with each order's offering and provider, for a page of orders."""
+    return orders_for(user=user).select_related("offering", "provider")
+
+
+def order_page_for(*, user: User, order_id: uuid.UUID) -> Order | None:
+    """One order the caller may see, with its offering, provider, voucher and deliveries;
+    None when there is no such order or it is not the caller's."""
+    return (
+        order_rows_for(user=user)
+        .select_related("voucher")
+        .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at")))
+        .filter(pk=order_id)
+        .first()
+    )

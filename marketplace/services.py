@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -259,6 +260,123 @@ def _offering_for_order(
     return offering, payable_account, bool(is_related)
 
 
+@dataclass(frozen=True)
+class OrderTerms:
+    """What an order would be: its offering, quantity and money, and the voucher's hold."""
+
+    firm: Organisation
+    offering: Offering
+    payable_account: Account | None
+    quantity: Decimal
+    gross_fen: int
+    hold: vouchers.HoldQuote | None
+
+    @property
+    def subsidy_fen(self) -> int:
+        return self.hold.subsidy_fen if self.hold else 0
+
+    @property
+    def firm_pays_fen(self) -> int:
+        return self.gross_fen - self.subsidy_fen
+
+
+def _order_terms(
+    *,
+    actor: User,
+    offering_id: uuid.UUID,
+    quantity: Decimal,
+    voucher_id: uuid.UUID | None,
+    expected_unit_price_fen: int | None,
+    now: dt.datetime,
+    hold: Callable[..., vouchers.HoldQuote],
+) -> OrderTerms:
+    """Every rule of DESIGN.md 2 step 3 and the subsidy, once for `order_place` (whose `hold`
+    locks the voucher: `vouchers.hold_quote`) and `order_quote` (`vouchers.hold_preview`,
+    no lock). Raises the rule's refusal; writes nothing (but a locked placing may create the
+    firm's cap row of the year)."""
+    firm = actor.organisation
+    if firm is None or firm.kind != Organisation.Kind.FIRM or not actor.roles & FIRM_ROLES:
+        raise PermissionDeniedError("Only a firm may place orders.")
+    offering, payable_account, is_related = _offering_for_order(offering_id=offering_id, firm=firm)
+    if offering is None:
+        raise ValidationError("No such offering.", fields={"offering": ["No such offering."]})
+    if offering.status != Offering.Status.ACTIVE:
+        raise InvalidStateError(f"Offering {offering.name!r} is archived.")
+    if expected_unit_price_fen is not None and expected_unit_price_fen != offering.unit_price_fen:
+        raise SubsidyRuleError(
+            "price_changed",
+            f"The price is now {offering.unit_price_fen} fen per {offering.unit}.",
+            fields={"unit_price_fen": [str(offering.unit_price_fen)]},
+        )
+    programme = offering.programme
+    programme_require_open(programme)
+    quantity = quantity_validate(quantity, offering.unit)
+    if payable_account is None:  # no active accreditation for the category
+        raise SubsidyRuleError(
+            "provider_not_accredited",
+            f"{offering.provider.name} is not accredited for {offering.category} "
+            f"in {programme.code}.",
+        )
+    provider = offering.provider
+    if (
+        is_related
+        or provider.credit_code == firm.credit_code
+        or (
+            firm.legal_representative.strip()
+            and firm.legal_representative.strip() == provider.legal_representative.strip()
+        )
+    ):
+        raise SubsidyRuleError(
+            "related_party",
+            f"{firm.name} and {provider.name} are related parties; the subsidy does not "
+            "apply between them.",
+        )
+    gross = gross_of(quantity, offering.unit_price_fen)
+    if gross > MAX_FEN or gross <= 0:
+        raise ValidationError(
+            "The order's total is out of range.", fields={"quantity": ["Out of range."]}
+        )
+    quote = None
+    if voucher_id is not None:
+        quote = hold(
+            voucher_id=voucher_id,
+            firm=firm,
+            programme=programme,
+            category=offering.category,
+            gross_fen=gross,
+            now=now,
+        )
+    return OrderTerms(
+        firm=firm,
+        offering=offering,
+        payable_account=payable_account,
+        quantity=quantity,
+        gross_fen=gross,
+        hold=quote,
+    )
+
+
+def order_quote(
+    *,
+    actor: User,
+    offering_id: uuid.UUID,
+    quantity: Decimal,
+    voucher_id: uuid.UUID | None,
+    expected_unit_price_fen: int | None = None,
+) -> OrderTerms:
+    """What `order_place` would do now, without doing it: the same rules and subsidy, read
+    without locks, writing nothing. Raises the refusal `order_place` would raise."""
+    return _order_terms(
+        actor=actor,
+        offering_id=offering_id,
+        quantity=quantity,
+        voucher_id=voucher_id,
+        expected_unit_price_fen=expected_unit_price_fen,
+        now=timezone.now(),
+        hold=vouchers.hold_preview,
+    )
+
+
 def order_place(
     *,
     actor: User,
@@ -270,79 +388,35 @@ def order_place(
     """A firm orders an offering at its current list price, with a voucher's subsidy held:
     `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`.
     Every rule of DESIGN.md 2 step 3 refuses with its 422 code and writes nothing."""
-    firm = actor.organisation
-    if firm is None or firm.kind != Organisation.Kind.FIRM or not actor.roles & FIRM_ROLES:
-        raise PermissionDeniedError("Only a firm may place orders.")
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        offering, payable_account, is_related = _offering_for_order(
-            offering_id=offering_id, firm=firm
+        terms = _order_terms(
+            actor=actor,
+            offering_id=offering_id,
+            quantity=quantity,
+            voucher_id=voucher_id,
+            expected_unit_price_fen=expected_unit_price_fen,
+            now=now,
+            hold=vouchers.hold_quote,
         )
-        if offering is None:
-            raise ValidationError("No such offering.", fields={"offering": ["No such offering."]})
-        if offering.status != Offering.Status.ACTIVE:
-            raise InvalidStateError(f"Offering {offering.name!r} is archived.")
-        if (
-            expected_unit_price_fen is not None
-            and expected_unit_price_fen != offering.unit_price_fen
-        ):
-            raise SubsidyRuleError(
-                "price_changed",
-                f"The price is now {offering.unit_price_fen} fen per {offering.unit}.",
-                fields={"unit_price_fen": [str(offering.unit_price_fen)]},
-            )
-        programme = offering.programme
-        programme_require_open(programme)
-        quantity = quantity_validate(quantity, offering.unit)
-        if payable_account is None:  # no active accreditation for the category
-            raise SubsidyRuleError(
-                "provider_not_accredited",
-                f"{offering.provider.name} is not accredited for {offering.category} "
-                f"in {programme.code}.",
-            )
-        provider = offering.provider
-        if (
-            is_related
-            or provider.credit_code == firm.credit_code
-            or (
-                firm.legal_representative.strip()
-                and firm.legal_representative.strip() == provider.legal_representative.strip()
-            )
-        ):
-            raise SubsidyRuleError(
-                "related_party",
-                f"{firm.name} and {provider.name} are related parties; the subsidy does not "
-                "apply between them.",
-            )
-        gross = gross_of(quantity, offering.unit_price_fen)
-        if gross > MAX_FEN or gross <= 0:
-            raise ValidationError(
-                "The order's total is out of range.", fields={"quantity": ["Out of range."]}
-            )
-        quote = None
-        if voucher_id is not None:
-            quote = vouchers.hold_quote(
-                voucher_id=voucher_id,
-                firm=firm,
-                programme=programme,
-                category=offering.category,
-                gross_fen=gross,
-                now=now,
-            )
-        subsidy = quote.subsidy_fen if quote else 0
+        firm, offering, quote = terms.firm, terms.offering, terms.hold
+        quantity, gross, subsidy = terms.quantity, terms.gross_fen, terms.subsidy_fen
         order_id = uuid.uuid4()
         hold_id = stable_id("order-hold", order_id) if subsidy else None
         # Every refusal above comes before the first write (the hold's ledger transfer), so
         # the caller's transaction is joined without a savepoint.
-        if quote and hold_id and subsidy:
+        if quote and hold_id and subsidy and terms.payable_account is not None:
             vouchers.hold_place(
-                quote=quote, hold_id=hold_id, payable_account=payable_account, order_id=order_id
+                quote=quote,
+                hold_id=hold_id,
+                payable_account=terms.payable_account,
+                order_id=order_id,
             )
         order = Order(
             id=order_id,
-            programme=programme,
+            programme=offering.programme,
             offering=offering,
-            provider=provider,
+            provider=offering.provider,
             firm=firm,
             voucher=quote.voucher if quote else None,
             category=offering.category,
@@ -351,7 +425,7 @@ def order_place(
             unit_price_fen=offering.unit_price_fen,
             gross_fen=gross,
             subsidy_fen=subsidy,
-            firm_pays_fen=gross - subsidy,
+            firm_pays_fen=terms.firm_pays_fen,
             hold_transfer_id=hold_id,
             cap_year=quote.cap.year if quote else None,
             placed_by=actor,

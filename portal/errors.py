@@ -4,8 +4,9 @@
 same name (or the form's top when the form has no such field) and its message at the form's
 top, or, with no form, as a Django message. Services speak English (the API's language); the
 portal translates their messages here. Django's own messages (password validators) arrive
-already translated. Add an area's refusals to `REFUSALS` (exact messages) or `PREFIXES`
-(messages that end in a detail, such as the credit code's).
+already translated. Add an area's refusals to `REFUSALS` (exact messages), `PATTERNS`
+(messages with a detail inside, matched whole) or `PREFIXES` (messages that end in a detail,
+such as the credit code's).
 """
 
 from __future__ import annotations
@@ -53,7 +54,80 @@ REFUSALS: dict[str, Promise] = {
     "Must be > 0.": _("The quantity must be above zero."),
     "The quantity is too large.": _("The quantity is too large."),
     "Already used for a delivery.": _("This fapiao number is already used for a delivery."),
+    # the firms' pages: vouchers, orders, affiliations
+    "Only a firm admin may apply for vouchers.": _("Only a firm administrator may apply."),
+    "Only a firm may place orders.": _("Only a firm may place orders."),
+    "No such offering.": _("This offering does not exist."),
+    "No such voucher.": _("This voucher does not exist or is not your firm's."),
+    "The order's total is out of range.": _("The order's total is too large."),
+    "Out of range.": _("Too large."),
+    "Only an organisation admin may declare affiliations.": _(
+        "Only an organisation admin may declare affiliations."
+    ),
+    "An organisation cannot declare itself as an affiliate.": _(
+        "Your organisation cannot declare itself as an affiliate."
+    ),
+    "This is your own credit code.": _("This is your own credit code."),
+    "This affiliation is already declared.": _("This affiliation is already declared."),
+    "Already declared.": _("Already declared."),
 }
+# Messages that carry a detail (a voucher's code, a date, a year): matched whole; the named
+# groups fill the translation's placeholders.
+PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
+    (
+        re.compile(r"Voucher (?P<code>\S+) expired on (?P<date>\d{4}-\d{2}-\d{2})\."),
+        _("Voucher %(code)s expired on %(date)s."),
+    ),
+    (re.compile(r"Voucher (?P<code>\S+) was revoked\."), _("Voucher %(code)s was revoked.")),
+    (
+        re.compile(r"Voucher (?P<code>\S+) is for \w+ in its programme; this offering is \w+\."),
+        _("Voucher %(code)s is for another category or programme than this offering."),
+    ),
+    (
+        re.compile(r"Voucher (?P<code>\S+) has no free balance left\."),
+        _("Voucher %(code)s has no free balance left."),
+    ),
+    (
+        re.compile(r"The firm has reached its (?P<year>\d{4}) cap of \d+ fen in \w+\."),
+        _("Your firm has used all of its %(year)s subsidy cap in this category."),
+    ),
+    (
+        re.compile(r".+ is not accredited for \w+ in \S+\."),
+        _("The provider is not accredited for this category in the programme."),
+    ),
+    (
+        re.compile(r".+ and .+ are related parties; the subsidy does not apply between them\."),
+        _("Your firm and the provider are related parties: the subsidy does not apply."),
+    ),
+    (
+        re.compile(r"The price is now \d+ fen per \w+\."),
+        _("The price has changed since the page was loaded; the new price is shown."),
+    ),
+    (
+        re.compile(r"A \w+ quantity has at most \d+ decimal places\."),
+        _("The quantity has more decimal places than its unit allows."),
+    ),
+    (
+        re.compile(r"At most (?P<places>\d+) decimal places for \w+\."),
+        _("At most %(places)s decimal places."),
+    ),
+    (re.compile(r"At most \d+\."), _("Too large.")),
+    (re.compile(r"Offering .+ is archived\."), _("This offering has been withdrawn.")),
+    (
+        re.compile(r"The request exceeds the yearly cap of \d+ fen per firm\."),
+        _("The amount is more than the yearly cap per firm in this category."),
+    ),
+    (
+        re.compile(r"Programme \S+ has no \w+ pool\."),
+        _("The programme has no budget in this category."),
+    ),
+    (re.compile(r"Not a category of \S+\."), _("Not a category of this programme.")),
+    (re.compile(r"Programme \S+ runs from .+"), _("The programme is not running today.")),
+    (
+        re.compile(r"Cannot [\w ]+ an order that is \w+\."),
+        _("The order's status no longer allows this; reload the page."),
+    ),
+]
 PREFIXES: dict[str, Promise] = {
     "Not a valid unified social credit code": _(
         "Not a valid unified social credit code: check its 18 characters and check digit."
@@ -65,8 +139,9 @@ PREFIXES: dict[str, Promise] = {
         "Your organisation is not accredited for this category in this programme."
     ),
 }
-# Messages that carry a figure: the figure is kept, the sentence translated.
-PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
+# The partner portal's messages that carry a figure: the figure is kept, the sentence
+# translated.
+PATTERNS += [
     (
         re.compile(r"^Fapiao (?P<number>\S+) already justifies another delivery\.$"),
         _("Fapiao %(number)s already justifies another delivery."),
@@ -95,6 +170,8 @@ FALLBACKS: dict[str, Promise] = {
     "not_found": _("This item does not exist or is not yours."),
     "invalid_state": _("This item is not in a state that allows this action."),
     "conflict": _("Someone changed this at the same time; try again."),
+    "insufficient_budget": _("There is not enough budget left to cover this."),
+    "price_changed": _("The price has changed since the page was loaded; the new price is shown."),
 }
 DEFAULT: Promise = _("This request was refused.")
 
@@ -103,10 +180,10 @@ def translate(message: str, code: str | None = None) -> str:
     """The user-language text of a service's message."""
     if message in REFUSALS:
         return str(REFUSALS[message])
-    for pattern, template in PATTERNS:
-        match = pattern.match(message)
+    for pattern, text in PATTERNS:
+        match = pattern.fullmatch(message)
         if match:
-            return str(template) % match.groupdict()
+            return str(text) % match.groupdict()
     for prefix, text in PREFIXES.items():
         if message.startswith(prefix):
             return str(text)
@@ -155,5 +232,5 @@ def _is_known(text: str) -> bool:
     return (
         text in REFUSALS
         or any(text.startswith(prefix) for prefix in PREFIXES)
-        or any(pattern.match(text) for pattern, _template in PATTERNS)
+        or any(pattern.fullmatch(text) for pattern, _text in PATTERNS)
     )

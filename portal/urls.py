@@ -5,7 +5,19 @@ from __future__ import annotations
 from django.views.i18n import set_language
 
 from core.urls import route
-from portal.views import accreditation, auth, home, offerings, payouts, provider_orders, team
+from portal.views import (
+    accreditation,
+    affiliations,
+    auth,
+    catalogue,
+    home,
+    offerings,
+    orders,
+    payouts,
+    provider_orders,
+    team,
+    vouchers,
+)
 
 app_name = "portal"
 
@@ -67,4 +79,16 @@ urlpatterns = [
     ),
     route("provider/accreditation", accreditation.accreditation, "provider-accreditation"),
     route("provider/bank-account", accreditation.bank_account, "provider-bank-account"),
+    # the firms' pages
+    route("catalogue", catalogue.catalogue, "catalogue"),
+    route("catalogue/<uuid:offering_id>/order", catalogue.order_new, "order-new"),
+    route("catalogue/<uuid:offering_id>/quote", catalogue.order_quote, "order-quote"),
+    route("vouchers", vouchers.vouchers, "vouchers"),
+    route("vouchers/applications", vouchers.applications, "voucher-applications"),
+    route("orders", orders.orders, "orders"),
+    route("orders/<uuid:order_id>", orders.order, "order"),
+    route("orders/<uuid:order_id>/cancel", orders.order_cancel, "order-cancel"),
+    route("orders/<uuid:order_id>/confirm", orders.order_confirm, "order-confirm"),
+    route("orders/<uuid:order_id>/dispute", orders.order_dispute, "order-dispute"),
+    route("affiliations", affiliations.affiliations, "affiliations"),
 ]

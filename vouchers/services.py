@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from core.exceptions import (
 )
 from core.ids import human_code, stable_id
 from core.locks import Rank, lock_rows, note_locked
+from core.money import subsidy_of
 from ledger import services as ledger
 from ledger.models import Account
 from ledger.services import LedgerError
@@ -303,6 +305,7 @@ def _valid_until(programme: Programme, now: dt.datetime) -> dt.datetime:
 @dataclass(frozen=True)
 class HoldQuote:
     voucher: Voucher
+    # The firm's cap row; in a preview (`hold_preview`) with no row yet, an unsaved one.
     cap: FirmCapUsage
     subsidy_fen: int
 
@@ -319,10 +322,83 @@ def hold_quote(
     """Lock the voucher and the firm's cap row, check the voucher's rules, and compute
     `subsidy = min(floor(gross × rate), voucher's free balance, remaining yearly cap)`
     (DESIGN.md 2, step 3). Raises the rule's 422 and writes nothing."""
-    year = now.astimezone(ZoneInfo(programme.time_zone)).year
+    year = _cap_year(programme, now)
     voucher, cap = _voucher_for_hold(
         voucher_id=voucher_id, firm=firm, programme=programme, category=category, year=year
     )
+    return _hold_terms(
+        voucher=voucher,
+        cap=cap,
+        # The firm's first hold of the year in the category creates its cap row, locked.
+        new_cap=lambda found: cap_row_locked(
+            firm=firm,
+            programme=programme,
+            category=category,
+            year=year,
+            cap_fen=found.pool.firm_cap_fen,
+        ),
+        programme=programme,
+        category=category,
+        gross_fen=gross_fen,
+        now=now,
+    )
+
+
+def hold_preview(
+    *,
+    voucher_id: uuid.UUID,
+    firm: Organisation,
+    programme: Programme,
+    category: str,
+    gross_fen: int,
+    now: dt.datetime,
+) -> HoldQuote:
+    """What `hold_quote` would answer now, read without locks and writing nothing (a quote
+    shown before an order is placed): the same rules, from the rows as they are."""
+    year = _cap_year(programme, now)
+    voucher = (
+        Voucher.objects.select_related("account", "pool")
+        .filter(pk=voucher_id, firm_id=firm.pk)
+        .first()
+    )
+    cap = FirmCapUsage.objects.filter(
+        firm_id=firm.pk, programme_id=programme.pk, category=category, year=year
+    ).first()
+    return _hold_terms(
+        voucher=voucher,
+        cap=cap,
+        new_cap=lambda found: FirmCapUsage(
+            firm=firm,
+            programme=programme,
+            category=category,
+            year=year,
+            cap_fen=found.pool.firm_cap_fen,
+        ),
+        programme=programme,
+        category=category,
+        gross_fen=gross_fen,
+        now=now,
+    )
+
+
+def _cap_year(programme: Programme, now: dt.datetime) -> int:
+    """The calendar year whose cap an order counts against, on the programme's calendar."""
+    return now.astimezone(ZoneInfo(programme.time_zone)).year
+
+
+def _hold_terms(
+    *,
+    voucher: Voucher | None,
+    cap: FirmCapUsage | None,
+    new_cap: Callable[[Voucher], FirmCapUsage],
+    programme: Programme,
+    category: str,
+    gross_fen: int,
+    now: dt.datetime,
+) -> HoldQuote:
+    """The voucher's rules and the subsidy, once for both `hold_quote` and `hold_preview`:
+    the voucher must be the firm's, live, in the category and with a free balance; the firm
+    must have some of its yearly cap left (`new_cap` gives the cap row when there is none)."""
     if voucher is None:
         raise ValidationError("No such voucher.", fields={"voucher": ["No such voucher."]})
     if voucher.status == Voucher.Status.REVOKED:
@@ -345,21 +421,15 @@ def hold_quote(
         raise SubsidyRuleError(
             "insufficient_budget", f"Voucher {voucher.code} has no free balance left."
         )
-    if cap is None:  # the firm's first hold of the year in the category
-        cap = cap_row_locked(
-            firm=firm,
-            programme=programme,
-            category=category,
-            year=year,
-            cap_fen=voucher.pool.firm_cap_fen,
-        )
+    if cap is None:
+        cap = new_cap(voucher)
     remaining = cap.cap_fen - cap.used_fen
     if remaining <= 0:
         raise SubsidyRuleError(
             "firm_cap_reached",
             f"The firm has reached its {cap.year} cap of {cap.cap_fen} fen in {category}.",
         )
-    subsidy = min(gross_fen * voucher.rate_bps // 10_000, available, remaining)
+    subsidy = min(subsidy_of(gross_fen, voucher.rate_bps), available, remaining)
     return HoldQuote(voucher=voucher, cap=cap, subsidy_fen=subsidy)
 
 

@@ -22,7 +22,17 @@ def label(value: str, kind: str) -> str:
 
 @register.filter
 def quantity(value: Decimal | None) -> str:
-    """A quantity without trailing zeros: 2.500000 is 2.5, 10.000000 is 10."""
+    """A quantity without trailing zeros or an exponent: 10.500000 gives 10.5."""
     if value is None:
         return ""
-    return f"{value.normalize():f}"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def percent(rate_bps: int | None) -> str:
+    """Basis points as a percentage: 3000 gives 30%, 1250 gives 12.5%."""
+    if rate_bps is None:
+        return ""
+    whole, part = divmod(rate_bps, 100)
+    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
