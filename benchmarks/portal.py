@@ -183,7 +183,10 @@ def pages(world: dict[str, Any]) -> list[tuple[str, Any, str]]:
     provider = world["providers"][0]["admin"]
     offering = world["providers"][0]["offerings"][0]
     order = Order.objects.filter(provider=provider.organisation).order_by("created_at").first()
+    voucher = world["firms"][0]["voucher"]
+    firm_order = Order.objects.filter(firm=voucher.firm).order_by("created_at").first()
     assert order is not None
+    assert firm_order is not None
     payout = world["payout"]
     return [
         ("home (firm)", firm, "/"),
@@ -202,6 +205,19 @@ def pages(world: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("provider remittance XLSX", provider, f"/provider/payouts/{payout.pk}/remittance.xlsx"),
         ("provider accreditation", provider, "/provider/accreditation"),
         ("provider bank account", provider, "/provider/bank-account"),
+        ("firm catalogue", firm, "/catalogue"),
+        ("firm catalogue, searched", firm, "/catalogue?q=GPU&category=compute&sort=price"),
+        ("firm order form", firm, f"/catalogue/{offering.pk}/order"),
+        (
+            "firm live quote",
+            firm,
+            f"/catalogue/{offering.pk}/quote?quantity=12.5&voucher={voucher.pk}",
+        ),
+        ("firm vouchers", firm, "/vouchers"),
+        ("firm voucher applications", firm, "/vouchers/applications"),
+        ("firm orders", firm, "/orders"),
+        ("firm order", firm, f"/orders/{firm_order.pk}"),
+        ("firm affiliations", firm, "/affiliations"),
     ]
 
 

@@ -152,10 +152,6 @@ PATTERNS += [
     ),
     (re.compile(r"^At most (?P<limit>[0-9.]+)\.$"), _("At most %(limit)s.")),
     (
-        re.compile(r"^(A \w+ quantity has at m|At m)ost (?P<places>\d+) decimal places.*$"),
-        _("At most %(places)s decimal places for this unit."),
-    ),
-    (
         re.compile(r"^Programme (?P<programme>\S+) has no (?P<categories>.+) pool\.$"),
         _("Programme %(programme)s has no pool for: %(categories)s."),
     ),
@@ -180,13 +176,15 @@ def translate(message: str, code: str | None = None) -> str:
     """The user-language text of a service's message."""
     if message in REFUSALS:
         return str(REFUSALS[message])
+    # Prefixes first: they name a message's audience ("The provider is not accredited ..." is
+    # the provider's own refusal), where a pattern may match the same words in general.
+    for prefix, text in PREFIXES.items():
+        if message.startswith(prefix):
+            return str(text)
     for pattern, text in PATTERNS:
         match = pattern.fullmatch(message)
         if match:
             return str(text) % match.groupdict()
-    for prefix, text in PREFIXES.items():
-        if message.startswith(prefix):
-            return str(text)
     if code in FALLBACKS:
         return str(FALLBACKS[code])
     log.warning("portal.refusal_untranslated", message=message, code=code)

@@ -294,7 +294,7 @@ def test_a_changed_price_is_refused_and_the_new_price_shown(
     page = main(response)
     assert response.status_code == 200
     assert "价格在页面加载后已变更，现显示新价格。" in page
-    assert "¥25.00 每 GPU时" in page
+    assert "¥25.00 每 GPU 小时" in page
     assert 'name="expected_unit_price_fen" value="2500"' in page
     assert "2500" not in page.split("form-errors")[1].split("</div>")[0]  # no raw fen
 
@@ -392,7 +392,7 @@ def test_an_admin_applies_in_yuan_and_follows_the_application(world: FirmWorld) 
         application=application, reason="Budget spent", actor=world.officer
     )
     page = main(client.get("/vouchers/applications?status=rejected", **ZH))
-    assert re.search(r"模型词元</td> <td class=\"number\">¥1,234.56</td> <td>已拒绝</td>", page)
+    assert re.search(r"模型接口</td> <td class=\"number\">¥1,234.56</td> <td>已拒绝</td>", page)
     assert "Budget spent" in page
     approved = main(client.get("/vouchers/applications?status=approved", **EN))
     assert (
@@ -497,7 +497,7 @@ def test_the_order_page_shows_money_deliveries_and_fapiao(world: FirmWorld) -> N
 
     page = main(signed_in(world.firm_admin).get(f"/orders/{order.pk}", **ZH))
 
-    assert "待确认交付" in page
+    assert "已交付，待确认" in page
     assert "<dt>总价</dt><dd>¥200.00</dd>" in page
     assert "<dt>补贴</dt><dd>¥60.00</dd>" in page
     assert "<dt>您需支付</dt><dd>¥140.00</dd>" in page

@@ -108,7 +108,10 @@ def test_deliver_with_a_fapiao_then_complete(
     assert completed.status_code == 302
     order.refresh_from_db()
     assert order.status == "awaiting_confirmation"
-    assert "Awaiting the firm" in client.get(f"/provider/orders/{order.pk}").content.decode()
+    assert (
+        "Delivered, awaiting confirmation"
+        in client.get(f"/provider/orders/{order.pk}").content.decode()
+    )
     assert_ledger_ok()
 
 
@@ -142,7 +145,7 @@ def test_delivery_refusals_are_shown_and_nothing_written(
     assert "This fapiao number is already used for a delivery." in reused
     assert "发票 FP-USED 已用于另一笔交付。" in reused_zh
     assert "Only 1 remains to be delivered." in too_much
-    assert "At most 3 decimal places for this unit." in too_fine
+    assert "At most 3 decimal places." in too_fine
     assert Delivery.objects.filter(order=order).count() == 0
 
 
