@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import FIRM_ROLES, Role
@@ -51,7 +51,7 @@ VOUCHERS = ListSpec(
         Column(gettext_lazy("Category")),
         Column(gettext_lazy("Face value"), "face_value"),
         Column(gettext_lazy("Available")),
-        Column(gettext_lazy("Held")),
+        Column(pgettext_lazy("money held on a voucher for open orders", "Held")),
         Column(gettext_lazy("Used")),
         Column(gettext_lazy("Rate")),
         Column(gettext_lazy("Valid until"), "valid_until"),
