@@ -226,6 +226,8 @@ def measure(world: dict[str, Any], renders: int, only: str | None) -> dict[str, 
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    import config.wsgi  # noqa: F401 - as the web server loads it (it freezes the loaded heap)
+
     results = {}
     for name, user, path in pages(world):
         if only and only not in name:

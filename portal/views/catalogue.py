@@ -40,7 +40,13 @@ nav.register(
 
 
 def _catalogue_spec(user: User) -> ListSpec:
-    providers = provider_selectors.providers_for(user=user).order_by("name")
+    # The filter needs names only, not each provider's accreditations.
+    providers = (
+        provider_selectors.providers_for(user=user)
+        .prefetch_related(None)
+        .only("id", "name")
+        .order_by("name")
+    )
     return ListSpec(
         sorts={
             "name": ("name", "id"),
