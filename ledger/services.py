@@ -312,10 +312,7 @@ def _apply_and_insert(
     if last is None:
         return written, applied
     if not updated:
-        _undo(applied)
-        existing = Transfer.objects.filter(pk=transfer.pk).first()
-        if existing is not None:  # a replay of a transfer that was accepted before
-            _existing_or_raise(transfer, existing)
+        if _undo_unless_replay(transfer, applied):
             return False, []
         raise _refusal(*last)
     return written, [*applied, last]
@@ -451,13 +448,21 @@ def _apply(transfer: Transfer, updates: list[tuple[Account, dict[str, int]]]) ->
         try:
             applied += _apply_account(account, delta)
         except LedgerError:
-            _undo(applied)
-            existing = Transfer.objects.filter(pk=transfer.pk).first()
-            if existing is not None:  # a replay of a transfer that was accepted before
-                _existing_or_raise(transfer, existing)
+            if _undo_unless_replay(transfer, applied):
                 return None
             raise
     return applied
+
+
+def _undo_unless_replay(transfer: Transfer, applied: _Applied) -> bool:
+    """After a limit refused an update: undo what was applied, and say whether the transfer is
+    a replay of one accepted before (its fields are checked: a different one raises)."""
+    _undo(applied)
+    existing = Transfer.objects.filter(pk=transfer.pk).first()
+    if existing is None:
+        return False
+    _existing_or_raise(transfer, existing)
+    return True
 
 
 def _refusal(account: Account, delta: dict[str, int]) -> LedgerError:
